@@ -1,0 +1,24 @@
+// The facilitator's console: live answer counts per question.
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  if (!root) { return; }
+  var latest = {};
+  var socket = io();
+  function apply(r) {
+    if (latest[r.question] && latest[r.question] > r.seq) { return; }
+    latest[r.question] = r.seq;
+    var section = root.querySelector("[data-question='" + r.question + "']");
+    if (section) { section.querySelector(".answer-count").textContent = r.respondents; }
+    var participants = document.getElementById("participants");
+    if (participants) { participants.textContent = r.participants; }
+  }
+  socket.on("connect", function () {
+    socket.emit("screen:watch", { code: root.getAttribute("data-code") }, function (ack) {
+      if (!ack || !ack.ok) { return; }
+      window.WorkshopCountdown.setServerTime(ack.state.server_time);
+      ack.results.forEach(apply);
+    });
+  });
+  socket.on("results", apply);
+})();

@@ -1,0 +1,154 @@
+// The big screen: the projected question, its answer count and, when visible, live results.
+(function () {
+  "use strict";
+  var root = document.getElementById("projector");
+  if (!root) { return; }
+  var t = function (key) { return root.getAttribute("data-" + key) || ""; };
+  var state = null;
+  var latest = {};
+  var chart = null;
+  var socket = io({ reconnectionDelayMax: 3000 });
+
+  function el(id) { return document.getElementById(id); }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function add(parent, tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    parent.appendChild(node);
+    return node;
+  }
+  function wrap(label) {
+    // Long option labels on two or three lines instead of one unreadable line.
+    var words = String(label).split(" "), lines = [], line = "";
+    words.forEach(function (w) {
+      if ((line + " " + w).trim().length > 28 && line) { lines.push(line); line = w; }
+      else { line = (line + " " + w).trim(); }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function drawChart(r) {
+    var ranked = r.type === "ranked";
+    var options = r.results.options;
+    var data = options.map(function (o) { return ranked ? o.score : o.count; });
+    var labels = options.map(function (o) { return wrap(o.label); });
+    if (!window.Chart) { return; }
+    if (chart && chart.data.labels.length === labels.length) {
+      chart.data.labels = labels;
+      chart.data.datasets[0].data = data;
+      chart.update("none");
+      return;
+    }
+    if (chart) { chart.destroy(); }
+    chart = new window.Chart(el("proj-chart"), {
+      type: "bar",
+      data: { labels: labels, datasets: [{ data: data, backgroundColor: "#ffd23f", borderColor: "#000", borderWidth: 1 }] },
+      options: {
+        indexAxis: "y", animation: false, maintainAspectRatio: false,
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0, color: "#fff", font: { size: 18 } }, grid: { color: "#444" } },
+          y: { ticks: { color: "#fff", font: { size: 20 } }, grid: { display: false } }
+        }
+      }
+    });
+  }
+
+  function drawTable(r) {
+    var table = el("proj-table");
+    clear(table);
+    if (r.type === "text") { return; }
+    var ranked = r.type === "ranked";
+    r.results.options.forEach(function (o) {
+      var row = add(table, "tr");
+      add(row, "th", o.label).setAttribute("scope", "row");
+      if (ranked) {
+        add(row, "td", o.score + " " + t("points"), "num");
+        add(row, "td", o.first + " " + t("first"), "num");
+      } else {
+        add(row, "td", String(o.count), "num");
+        add(row, "td", Math.round(o.share * 100) + " %", "num");
+      }
+    });
+  }
+
+  function drawEntries(r) {
+    var list = el("proj-entries");
+    clear(list);
+    if (r.type !== "text") { return; }
+    r.results.entries.slice(0, 30).forEach(function (e) {
+      var item = add(list, "li", e.text);
+      add(item, "span", " — " + e.group, "muted");
+    });
+  }
+
+  function drawGroups(r) {
+    var box = el("proj-groups");
+    clear(box);
+    if (!r.results || r.type === "text") { return; }
+    add(box, "h2", t("group-answer"));
+    var grid = add(box, "div", null, "group-grid");
+    r.results.groups.forEach(function (g) {
+      if (!g.respondents) { return; }
+      var card = add(grid, "div", null, "group-card");
+      add(card, "h3", g.name + " (" + g.respondents + ")");
+      var list = add(card, "ol");
+      g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + t("tie") + ")" : "")); });
+    });
+  }
+
+  function render() {
+    if (!state) { return; }
+    var r = latest[state.projected];
+    if (!r) { return; }
+    el("proj-question").textContent = r.text;
+    el("proj-respondents").textContent = r.respondents;
+    el("proj-count-label").textContent = t("answers") + " " + t("of") + " " + r.participants + " " + t("participants");
+    var countdown = el("proj-countdown");
+    countdown.setAttribute("data-closed", t("closed"));
+    countdown.setAttribute("data-left", t("left"));
+    countdown.setAttribute("data-closes-at", r.status === "open" ? (r.closes_at || "") : "");
+    if (r.status !== "open") { countdown.textContent = r.status === "closed" ? t("closed") : ""; }
+    var results = el("proj-results");
+    if (r.results) {
+      results.classList.remove("hidden-results");
+      results.removeAttribute("data-hidden-text");
+      el("proj-chart").parentNode.hidden = r.type === "text";
+      drawChart(r); drawTable(r); drawEntries(r);
+    } else {
+      results.classList.add("hidden-results");
+      clear(el("proj-table")); clear(el("proj-entries"));
+      el("proj-chart").parentNode.hidden = true;
+      el("proj-table").appendChild(document.createElement("caption")).textContent = t("hidden");
+    }
+    drawGroups(r);
+    window.WorkshopCountdown.tick();
+  }
+
+  function onResults(r) {
+    var known = latest[r.question];
+    if (known && known.seq > r.seq) { return; }  // pushes can arrive out of order
+    latest[r.question] = r;
+    if (state && r.question === state.projected) { render(); }
+  }
+  function onState(s) {
+    if (state && state.seq > s.seq) { return; }
+    state = s;
+    window.WorkshopCountdown.setServerTime(s.server_time);
+    render();
+  }
+
+  socket.on("connect", function () {
+    el("proj-connection").textContent = "";
+    socket.emit("screen:watch", { code: root.getAttribute("data-code") }, function (ack) {
+      if (!ack || !ack.ok) { return; }
+      ack.results.forEach(onResults);
+      onState(ack.state);
+    });
+  });
+  socket.on("disconnect", function () { el("proj-connection").textContent = t("offline"); });
+  socket.on("state", onState);
+  socket.on("results", onResults);
+})();

@@ -1,0 +1,57 @@
+import os
+
+import pytest
+
+from workshop import create_app, services
+from workshop.extensions import db
+from workshop.templates_io import find_template
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QUESTIONS = os.path.join(ROOT, "questions")
+SECRET = "test-facilitator-secret"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.sqlite"),
+        "WTF_CSRF_ENABLED": False,
+        "RESULTS_INTERVAL": 0,  # push results synchronously so tests see them at once
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test",
+        "QUESTIONS_DIR": QUESTIONS,
+    })
+    with app.app_context():
+        services.ensure_facilitator_secret(SECRET)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def facilitator(app):
+    client = app.test_client()
+    response = client.post("/facilitator/login", data={"secret": SECRET})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def run_code(app):
+    with app.app_context():
+        template = find_template(QUESTIONS, "kontraktsoppfolging").template
+        return services.create_run(template).code
+
+
+def join(client, code, group="Bord 1", name=""):
+    response = client.post(f"/j/{code}", data={"new_group": group, "display_name": name})
+    assert response.status_code == 302, response.data
+    return client

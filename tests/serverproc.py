@@ -1,0 +1,136 @@
+"""A real app server process on 127.0.0.1 for live and browser tests.
+
+Started with the same command as the README (`workshop serve`, gunicorn + gevent), on a free
+port, against a temporary database; stopped by its process id, bounded in time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SECRET = "live-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    env: dict
+    log_path: str
+
+    def log(self) -> str:
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+
+def start_server(tmp_path, port: int | None = None, extra_env: dict | None = None, db_url: str | None = None) -> Server:
+    port = port or free_port()
+    env = dict(os.environ)
+    env.update({
+        "WORKSHOP_INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": db_url or "sqlite:///" + str(tmp_path / "live.sqlite"),
+        "WORKSHOP_FACILITATOR_SECRET": SECRET,
+        "WORKSHOP_SECRET_KEY": "live-test-key",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra_env or {})
+    log_path = str(tmp_path / f"server-{port}.log")
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    server = Server(f"http://127.0.0.1:{port}", process, env, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited early:\n" + server.log())
+        try:
+            if requests.get(server.url + "/", timeout=1).status_code == 200:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError("server did not start in 30 s:\n" + server.log())
+
+
+def stop_server(server: Server, sig: int = signal.SIGTERM) -> None:
+    if server.process.poll() is None:
+        try:
+            os.killpg(server.process.pid, sig)  # the worker is in the same process group
+        except ProcessLookupError:
+            pass
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=10)
+
+
+@contextmanager
+def running_server(tmp_path, **kwargs):
+    server = start_server(tmp_path, **kwargs)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def facilitator_session(server: Server) -> requests.Session:
+    session = requests.Session()
+    page = session.get(server.url + "/facilitator/login", timeout=10)
+    response = session.post(server.url + "/facilitator/login",
+                            data={"secret": SECRET, "csrf_token": csrf_token(page.text)}, timeout=10)
+    assert response.ok and "/facilitator/login" not in response.url, response.text[:500]
+    return session
+
+
+def create_run(server: Server, session: requests.Session, template: str = "kontraktsoppfolging") -> str:
+    page = session.get(server.url + "/facilitator/", timeout=10)
+    response = session.post(server.url + "/facilitator/runs",
+                            data={"template": template, "language": "nb", "csrf_token": csrf_token(page.text)},
+                            timeout=10)
+    assert response.ok
+    return response.url.rstrip("/").rsplit("/", 1)[1]
+
+
+def facilitator_action(server: Server, session: requests.Session, code: str, path: str) -> None:
+    page = session.get(f"{server.url}/facilitator/runs/{code}", timeout=10)
+    response = session.post(f"{server.url}/facilitator/runs/{code}/{path}",
+                            data={"csrf_token": csrf_token(page.text)}, timeout=10)
+    assert response.ok
+
+
+def join_participant(server: Server, code: str, group: str, name: str = "") -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{server.url}/j/{code}", timeout=10)
+    response = session.post(f"{server.url}/j/{code}",
+                            data={"new_group": group, "display_name": name, "csrf_token": csrf_token(page.text)},
+                            timeout=10)
+    assert response.ok and f"/r/{code}" in response.url, response.text[:500]
+    return session

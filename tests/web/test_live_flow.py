@@ -1,0 +1,117 @@
+"""The whole flow over the Socket.IO test client: join, open, vote, change vote, close, results."""
+
+from workshop.extensions import db, socketio
+from workshop.models import Answer
+
+from ..conftest import join
+
+
+def connect(app, flask_client):
+    return socketio.test_client(app, flask_test_client=flask_client)
+
+
+def events(client, name):
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+def test_join_open_vote_change_close_results(app, client, facilitator, run_code):
+    join(client, run_code, "Bord 1", "Kari")
+    phone = connect(app, client)
+    screen = connect(app, facilitator)
+    ack = phone.emit("participant:join", {"code": run_code}, callback=True)
+    assert ack["ok"] and {q["status"] for q in ack["state"]["questions"]} == {"draft"}
+    watch = screen.emit("screen:watch", {"code": run_code}, callback=True)
+    assert watch["ok"] and watch["results"][0]["respondents"] == 0
+
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    pushed = events(phone, "state")
+    assert pushed and [q["status"] for q in pushed[-1]["questions"] if q["id"] == "goals"] == ["open"]
+    assert pushed[-1]["questions"][1]["closes_at"] > pushed[-1]["server_time"]
+    screen.get_received()
+
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust", "env"]}, "vote_id": "v1"}, callback=True)
+    assert ack["ok"]
+    results = [r for r in events(screen, "results") if r["question"] == "goals"]
+    assert results[-1]["respondents"] == 1
+    counts = {o["key"]: o["count"] for o in results[-1]["results"]["options"]}
+    assert counts["trust"] == 1 and counts["env"] == 1
+
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["digital"]}, "vote_id": "v2"}, callback=True)
+    assert ack["ok"]
+    latest = [r for r in events(screen, "results") if r["question"] == "goals"][-1]
+    counts = {o["key"]: o["count"] for o in latest["results"]["options"]}
+    assert counts["trust"] == 0 and counts["digital"] == 1 and latest["respondents"] == 1
+    assert latest["results"]["groups"][0]["answer"][0]["key"] == "digital"
+
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/close")
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]}}, callback=True)
+    assert not ack["ok"] and ack["code"] == "closed"
+    with app.app_context():
+        assert db.session.query(Answer).one().items == [{"option": "digital", "text": None, "rank": None}]
+
+
+def test_phones_never_receive_results_pushes(app, client, facilitator, run_code):
+    join(client, run_code)
+    phone = connect(app, client)
+    phone.emit("participant:join", {"code": run_code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/categories/open")
+    phone.emit("vote", {"question": "categories", "fields": {"option": ["A"]}}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/categories/reveal")
+    names = {e["name"] for e in phone.get_received()}
+    assert "results" not in names and "state" in names
+
+
+def test_ninth_goal_over_socket_is_refused_and_changes_nothing(app, client, facilitator, run_code):
+    join(client, run_code)
+    phone = connect(app, client)
+    phone.emit("participant:join", {"code": run_code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    nine = ["planned", "goals", "requirements", "expectations", "rights", "disputes", "innovation_room", "relations", "trust"]
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": nine}}, callback=True)
+    assert not ack["ok"] and ack["code"] == "too_many" and "8" in ack["error"]
+    with app.app_context():
+        assert db.session.query(Answer).count() == 0
+
+
+def test_malformed_and_forged_votes_are_refused(app, client, facilitator, run_code):
+    join(client, run_code)
+    phone = connect(app, client)
+    # Voting before joining the live room: no participant is known to this connection.
+    assert phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]}}, callback=True)["code"] == "not_joined"
+    phone.emit("participant:join", {"code": run_code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    for payload in [None, "x", {"question": "goals", "fields": "trust"}, {"question": 5, "fields": {}},
+                    {"question": "nope", "fields": {"option": ["trust"]}},
+                    {"question": "goals", "fields": {"option": ["trust"]}, "participant": 999}]:
+        ack = phone.emit("vote", payload, callback=True)
+        if isinstance(payload, dict) and payload.get("participant"):
+            assert ack["ok"]  # the forged id is ignored: the vote is this phone's own
+        else:
+            assert not ack["ok"] and ack["error"]
+    with app.app_context():
+        answers = db.session.query(Answer).all()
+        assert len(answers) == 1 and answers[0].participant_id != 999
+
+
+def test_stranger_cannot_join_a_run_or_watch_the_screen(app, run_code):
+    stranger = connect(app, app.test_client())
+    assert not stranger.emit("participant:join", {"code": run_code}, callback=True)["ok"]
+    assert not stranger.emit("screen:watch", {"code": run_code}, callback=True)["ok"]
+    assert stranger.get_received() == []
+
+
+def test_participant_cannot_watch_the_screen(app, client, run_code):
+    join(client, run_code)
+    phone = connect(app, client)
+    assert not phone.emit("screen:watch", {"code": run_code}, callback=True)["ok"]
+
+
+def test_reconnecting_phone_gets_the_current_state(app, client, facilitator, run_code):
+    join(client, run_code)
+    phone = connect(app, client)
+    phone.emit("participant:join", {"code": run_code}, callback=True)
+    phone.disconnect()
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/topics/open")
+    again = connect(app, client)
+    ack = again.emit("participant:join", {"code": run_code}, callback=True)
+    assert [q["status"] for q in ack["state"]["questions"] if q["id"] == "topics"] == ["open"]

@@ -1,0 +1,150 @@
+"""workshop: live workshop exercises that turn a room's answers into decisions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask, request, session
+from sqlalchemy import event
+
+# Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
+# app it is initialised with (handlers declared after init_app bind to that first app only).
+from . import broadcast, live, security  # noqa: F401
+from .config import Config
+from .extensions import babel, csrf, db, limiter, socketio
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("WORKSHOP_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(Config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_locale, default_translation_directories=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "translations"))
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # A phone on a slow venue network may pause for a while without being gone.
+        ping_interval=20,
+        ping_timeout=40,
+        max_http_buffer_size=64 * 1024,
+    )
+    security.init_app(app)
+    broadcast.init_app(app)
+
+    from .facilitator.routes import bp as facilitator_bp
+    from .participant.routes import bp as participant_bp
+    from .projector.routes import bp as projector_bp
+    from .vendor import bp as vendor_bp
+
+    app.register_blueprint(participant_bp)
+    app.register_blueprint(facilitator_bp)
+    app.register_blueprint(projector_bp)
+    app.register_blueprint(vendor_bp)
+
+    _register_page_helpers(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+            db.engine.dispose()
+        db.create_all()
+    return app
+
+
+def _register_page_helpers(app: Flask) -> None:
+    from flask import render_template
+    from flask_babel import gettext
+    from flask_wtf.csrf import CSRFError
+
+    from .presenter import current_language
+
+    names = {"nb": "Norsk", "en": "English"}
+
+    @app.context_processor
+    def language_helpers():
+        def other_lang() -> str:
+            return "en" if current_language() == "nb" else "nb"
+
+        return {
+            "current_lang": current_language,
+            "other_lang": other_lang,
+            "other_lang_name": lambda: names[other_lang()],
+        }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = gettext("The form had expired or was not sent from this app. "
+                          "Nothing was changed: reload the page and try again.")
+        return render_template("error.html", message=message), 400
+
+    @app.errorhandler(404)
+    def not_found(error):
+        message = getattr(error, "description", None) or gettext("Page not found.")
+        if "requested URL was not found" in message:
+            message = gettext("Page not found.")
+        return render_template("error.html", message=message), 404
+
+    @app.errorhandler(429)
+    def too_many(error):
+        message = gettext("Too many attempts in a short time. Wait a minute and try again.")
+        return render_template("error.html", message=message), 429
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the projector read while phones write; NORMAL is durable across a process
+    # crash (only an OS crash can lose the last commits); the busy timeout queues writers.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _locale() -> str:
+    from flask import current_app
+
+    chosen = session.get("lang") if session else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    asked = request.args.get("lang") if request else None
+    if asked in current_app.config["LANGUAGES"]:
+        return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """A stable key per installation, so phones keep their identity across restarts."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as handle:
+            key = handle.read().strip()
+            if key:
+                return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

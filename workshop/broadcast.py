@@ -1,0 +1,101 @@
+"""Pushing state and results to the room.
+
+Results are coalesced: a vote only marks its question as changed, and a single background
+task pushes fresh results at most once per RESULTS_INTERVAL. Pushing on every vote would be
+O(N^2) for a full room. Every payload carries a sequence number (microseconds) so a client
+that receives pushes out of order keeps the newest.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Flask
+
+from .extensions import db, socketio
+
+_pending: set[tuple[int, str]] = set()
+_lock = threading.Lock()
+_worker_started = False
+_app: Flask | None = None
+
+
+def init_app(app: Flask) -> None:
+    global _app
+    _app = app
+
+
+def participants_room(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+def screens_room(run_id: int) -> str:
+    return f"screens:{run_id}"
+
+
+def sequence() -> int:
+    # Microseconds: still exact as a JavaScript number (below 2**53), and increasing.
+    return time.time_ns() // 1000
+
+
+def results_changed(run_id: int, question_id: str) -> None:
+    if _app is None:
+        return
+    if _app.config["RESULTS_INTERVAL"] <= 0:
+        emit_results(run_id, [question_id])
+        return
+    global _worker_started
+    with _lock:
+        _pending.add((run_id, question_id))
+        if not _worker_started:
+            _worker_started = True
+            socketio.start_background_task(_push_pending, _app)
+
+
+def _push_pending(app: Flask) -> None:
+    interval = app.config["RESULTS_INTERVAL"]
+    while True:
+        socketio.sleep(interval)
+        with _lock:
+            batch = sorted(_pending)
+            _pending.clear()
+        if not batch:
+            continue
+        by_run: dict[int, list[str]] = {}
+        for run_id, question_id in batch:
+            by_run.setdefault(run_id, []).append(question_id)
+        with app.app_context():
+            for run_id, question_ids in by_run.items():
+                try:
+                    emit_results(run_id, question_ids)
+                except Exception:  # one bad run must not stop the pushes for every other
+                    app.logger.exception("pushing results for run %s failed", run_id)
+                finally:
+                    db.session.remove()
+
+
+def emit_results(run_id: int, question_ids: list[str]) -> None:
+    from . import presenter
+    from .models import Run
+
+    run = db.session.get(Run, run_id)
+    if run is None:
+        return
+    for question_id in question_ids:
+        payload = presenter.results_payload(run, question_id)
+        socketio.emit("results", payload, to=screens_room(run_id))
+
+
+def state_changed(run_id: int) -> None:
+    """Open, close, reveal, project: pushed at once to phones and screens, never coalesced."""
+    from . import presenter
+    from .models import Run
+
+    if _app is None:
+        return
+    run = db.session.get(Run, run_id)
+    state = presenter.run_state(run)
+    socketio.emit("state", state, to=participants_room(run_id))
+    socketio.emit("state", state, to=screens_room(run_id))
+    emit_results(run_id, [q["id"] for q in state["questions"]])

@@ -1,0 +1,43 @@
+"""Configuration from the environment, with defaults that are safe for a venue laptop."""
+
+from __future__ import annotations
+
+import os
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    def __init__(self, instance_path: str) -> None:
+        self.SECRET_KEY = os.environ.get("WORKSHOP_SECRET_KEY")  # else generated into instance/
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "workshop.sqlite")
+        )
+        self.QUESTIONS_DIR = os.environ.get(
+            "WORKSHOP_QUESTIONS_DIR",
+            os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questions"),
+        )
+        # The facilitator secret can be given here; otherwise one is generated at first start.
+        self.FACILITATOR_SECRET = os.environ.get("WORKSHOP_FACILITATOR_SECRET")
+        self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("WORKSHOP_MESSAGE_QUEUE")  # e.g. redis://
+        # gevent in production (see README); threading for tests and the Flask test clients.
+        self.SOCKETIO_ASYNC_MODE = os.environ.get("WORKSHOP_ASYNC_MODE", "threading")
+        # Results are pushed at most once per interval per question, however fast votes arrive.
+        self.RESULTS_INTERVAL = float(os.environ.get("WORKSHOP_RESULTS_INTERVAL", "0.25"))
+        # Behind a reverse proxy that sets X-Forwarded-Proto/For/Host, trust one hop.
+        self.TRUST_PROXY = _bool("WORKSHOP_TRUST_PROXY", False)
+        self.BABEL_DEFAULT_LOCALE = "nb"
+        self.LANGUAGES = ("nb", "en")
+        self.WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives with the session
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+        self.MAX_CONTENT_LENGTH = 256 * 1024
+        self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}

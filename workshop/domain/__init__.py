@@ -1,0 +1,1 @@
+"""The workshop's domain: plain Python, no Flask. Question types, validation, aggregation."""

@@ -1,0 +1,148 @@
+"""Aggregating answers into results, overall and per group (pandas).
+
+Input rows are plain dicts: participant, group, option, text, rank, submitted_at. The output
+is plain JSON-ready data that the projector, the phones and the exports all use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import pandas as pd
+
+from .templates import WRITE_IN_PREFIX, Question, localize
+
+COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at"]
+
+
+def write_in_key(text: str) -> str:
+    """Written-in answers that differ only in case or surrounding spaces count as one."""
+    return WRITE_IN_PREFIX + " ".join(text.split()).casefold()
+
+
+def borda_points(question: Question, rank: int) -> int:
+    """Ranked choices score ranks..1: with three ranks, first place 3, second 2, third 1."""
+    return question.ranks + 1 - rank
+
+
+def aggregate(
+    question: Question, rows: Iterable[dict], lang: str = "nb", groups: Iterable[str] = ()
+) -> dict:
+    df = pd.DataFrame(list(rows), columns=COLUMNS)
+    group_names = list(dict.fromkeys([*groups, *sorted(df["group"].dropna().unique())]))
+    respondents = int(df["participant"].nunique())
+    per_group_respondents = df.groupby("group")["participant"].nunique().to_dict()
+    result: dict = {
+        "question": question.id,
+        "type": question.type,
+        "respondents": respondents,
+        "options": [],
+        "groups": [
+            {"name": g, "respondents": int(per_group_respondents.get(g, 0))} for g in group_names
+        ],
+        "entries": [],
+    }
+    if question.type == "text":
+        newest = df.sort_values("submitted_at", ascending=False, kind="stable")
+        result["entries"] = [
+            {"text": r.text, "group": r.group, "participant": r.participant,
+             "at": _iso(r.submitted_at)}
+            for r in newest.itertuples()
+        ]
+        for group in result["groups"]:
+            group["answer"] = [
+                {"label": e["text"], "tie": False}
+                for e in result["entries"] if e["group"] == group["name"]
+            ]
+        return result
+
+    df["key"] = [o if isinstance(o, str) else write_in_key(t) for o, t in zip(df["option"], df["text"])]
+    labels = {o.id: localize(o.label, lang) for o in question.options}
+    for key, text in zip(df["key"], df["text"]):
+        if key.startswith(WRITE_IN_PREFIX):
+            labels.setdefault(key, " ".join(str(text).split()))
+    keys = [o.id for o in question.options]
+    counts = df.groupby("key")["participant"].nunique()
+    if question.type == "ranked":
+        df["points"] = [borda_points(question, int(r)) for r in df["rank"]]
+        scores = df.groupby("key")["points"].sum()
+        firsts = df[df["rank"] == 1].groupby("key")["participant"].nunique()
+        write_ins = sorted(
+            (k for k in counts.index if k.startswith(WRITE_IN_PREFIX)),
+            key=lambda k: (-scores.get(k, 0), labels[k]),
+        )
+    else:
+        write_ins = sorted(
+            (k for k in counts.index if k.startswith(WRITE_IN_PREFIX)),
+            key=lambda k: (-counts.get(k, 0), labels[k]),
+        )
+    for key in keys + write_ins:
+        count = int(counts.get(key, 0))
+        option = {
+            "key": key,
+            "label": labels[key],
+            "write_in": key.startswith(WRITE_IN_PREFIX),
+            "count": count,
+            "share": round(count / respondents, 4) if respondents else 0.0,
+        }
+        if question.type == "ranked":
+            option["score"] = int(scores.get(key, 0))
+            option["first"] = int(firsts.get(key, 0))
+        result["options"].append(option)
+
+    by_group_counts = df.groupby(["group", "key"])["participant"].nunique()
+    by_group_scores = (
+        df.groupby(["group", "key"])["points"].sum() if question.type == "ranked" else None
+    )
+    for group in result["groups"]:
+        name = group["name"]
+        group_counts = _slice(by_group_counts, name)
+        group["counts"] = {k: int(v) for k, v in group_counts.items()}
+        if question.type == "ranked":
+            group_scores = _slice(by_group_scores, name)
+            group["scores"] = {k: int(v) for k, v in group_scores.items()}
+            group["answer"] = _top_ranked(group["scores"], question.ranks, labels)
+        else:
+            group["answer"] = _majority(group["counts"], group["respondents"], labels, keys)
+    return result
+
+
+def _slice(series: pd.Series, group: str) -> dict:
+    if series is None or series.empty or group not in series.index.get_level_values(0):
+        return {}
+    return series.xs(group, level=0).to_dict()
+
+
+def _majority(counts: dict, respondents: int, labels: dict, order: list[str]) -> list[dict]:
+    """A group's answer: what more than half its members chose; exactly half is a tie."""
+    answer = []
+    rank_of = {k: i for i, k in enumerate(order)}
+    for key in sorted(counts, key=lambda k: (rank_of.get(k, len(order)), labels[k])):
+        if counts[key] * 2 > respondents:
+            answer.append({"key": key, "label": labels[key], "tie": False})
+        elif counts[key] * 2 == respondents:
+            answer.append({"key": key, "label": labels[key], "tie": True})
+    return answer
+
+
+def _top_ranked(scores: dict, ranks: int, labels: dict) -> list[dict]:
+    """The group's top `ranks` by Borda score; items level with the last place are ties."""
+    ordered = sorted(scores, key=lambda k: (-scores[k], labels[k]))
+    if not ordered:
+        return []
+    cutoff = scores[ordered[min(ranks, len(ordered)) - 1]]
+    chosen = [k for k in ordered if scores[k] >= cutoff]
+    level = sum(1 for k in chosen if scores[k] == cutoff)
+    tie_at_cutoff = len(chosen) > ranks
+    return [
+        {"key": k, "label": labels[k], "score": scores[k],
+         "tie": tie_at_cutoff and scores[k] == cutoff and level > 1}
+        for k in chosen
+    ]
+
+
+def _iso(value) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") + ("Z" if value.tzinfo is None else "")
+    return None

@@ -1,0 +1,308 @@
+"""Workshop templates: the structure of a workshop and the validation of its data file.
+
+A template is plain data (from YAML); `parse_template` turns it into immutable objects or
+raises TemplateError listing every problem with the question and field it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGUAGES = ("nb", "en")
+QUESTION_TYPES = ("choice", "ranked", "text")
+MAX_OPTIONS = 60
+MAX_QUESTIONS = 50
+MAX_TEXT_LENGTH = 2000
+WRITE_IN_PREFIX = "~"  # option keys of written-in answers; template ids cannot start with it
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    question: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.question:
+            where += f", question {self.question!r}"
+        return f"{where}, field {self.field!r}: {self.message}"
+
+
+class TemplateError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: dict[str, str]
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: dict[str, str]
+    options: tuple[Option, ...] = ()
+    min_choices: int = 1
+    max_choices: int = 1
+    ranks: int = 3
+    write_in: bool = False
+    max_entries: int = 1
+    max_length: int = 300
+    duration: int = 600
+    live_results: bool = False
+    short: dict[str, str] = field(default_factory=dict)
+
+    def option(self, option_id: str) -> Option | None:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        return None
+
+    def text_in(self, lang: str) -> str:
+        return localize(self.text, lang)
+
+
+@dataclass(frozen=True)
+class WorkshopTemplate:
+    id: str
+    title: dict[str, str]
+    questions: tuple[Question, ...]
+    description: dict[str, str] = field(default_factory=dict)
+
+    def question(self, question_id: str) -> Question | None:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        return None
+
+
+def localize(text: dict[str, str] | None, lang: str) -> str:
+    if not text:
+        return ""
+    return text.get(lang) or text.get("nb") or next(iter(text.values()))
+
+
+class _Checker:
+    """Collects problems instead of stopping at the first, so an author sees them all."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+        self.question: str | None = None
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.source, self.question, field_name, message))
+
+    def text(self, data: dict, key: str, required: bool = True, at: str = "") -> dict[str, str]:
+        value = data.get(key)
+        key = at + key
+        if value is None:
+            if required:
+                self.problem(key, "is missing; give the text in nb and en")
+            return {}
+        if isinstance(value, str):
+            self.problem(key, "must give both languages, e.g. {nb: ..., en: ...}")
+            return {}
+        if not isinstance(value, dict):
+            self.problem(key, "must be a mapping of language to text")
+            return {}
+        result = {}
+        for lang in LANGUAGES:
+            v = value.get(lang)
+            if not isinstance(v, str) or not v.strip():
+                self.problem(f"{key}.{lang}", "is missing or empty")
+            elif len(v) > MAX_TEXT_LENGTH:
+                self.problem(f"{key}.{lang}", f"is longer than {MAX_TEXT_LENGTH} characters")
+            else:
+                result[lang] = v.strip()
+        for lang in value:
+            if lang not in LANGUAGES:
+                self.problem(f"{key}.{lang}", f"unknown language; use {', '.join(LANGUAGES)}")
+        return result
+
+    def integer(self, data: dict, key: str, default: int, low: int, high: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(key, "must be a whole number")
+            return default
+        if not low <= value <= high:
+            self.problem(key, f"must be between {low} and {high}")
+            return default
+        return value
+
+    def boolean(self, data: dict, key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, "must be true or false")
+            return default
+        return value
+
+
+_QUESTION_KEYS = {
+    "id", "type", "text", "short", "options", "min", "max", "ranks", "write_in",
+    "max_entries", "max_length", "duration", "live_results",
+}
+
+
+def _identifier(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 64
+        and not value.startswith(WRITE_IN_PREFIX)
+        and all(c.isalnum() or c in "_-" for c in value)
+    )
+
+
+def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
+    check = _Checker(source)
+    if not isinstance(data, dict):
+        check.problem("(file)", "must be a mapping with id, title and questions")
+        raise TemplateError(check.problems)
+    template_id = data.get("id")
+    if not _identifier(template_id):
+        check.problem("id", "must be a short identifier (letters, digits, _ or -)")
+    title = check.text(data, "title")
+    description = check.text(data, "description", required=False)
+    raw_questions = data.get("questions")
+    questions: list[Question] = []
+    if not isinstance(raw_questions, list) or not raw_questions:
+        check.problem("questions", "must be a non-empty list")
+        raw_questions = []
+    elif len(raw_questions) > MAX_QUESTIONS:
+        check.problem("questions", f"has more than {MAX_QUESTIONS} questions")
+        raw_questions = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(raw_questions, start=1):
+        check.question = f"#{index}"
+        if not isinstance(raw, dict):
+            check.problem("(question)", "must be a mapping")
+            continue
+        qid = raw.get("id")
+        if _identifier(qid):
+            check.question = qid
+            if qid in seen_ids:
+                check.problem("id", "is used by another question")
+            seen_ids.add(qid)
+        else:
+            check.problem("id", "must be a short identifier (letters, digits, _ or -)")
+        question = _parse_question(check, raw)
+        if question is not None:
+            questions.append(question)
+    check.question = None
+    if check.problems:
+        raise TemplateError(check.problems)
+    return WorkshopTemplate(
+        id=template_id, title=title, description=description, questions=tuple(questions)
+    )
+
+
+def _parse_question(check: _Checker, raw: dict) -> Question | None:
+    for key in raw:
+        if key not in _QUESTION_KEYS:
+            check.problem(str(key), "unknown field")
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        check.problem("type", f"unknown question type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        return None
+    text = check.text(raw, "text")
+    short = check.text(raw, "short", required=False)
+    duration = check.integer(raw, "duration", 600, 10, 4 * 3600)
+    live_results = check.boolean(raw, "live_results", False)
+    max_length = check.integer(raw, "max_length", 300, 1, MAX_TEXT_LENGTH)
+    common = dict(
+        id=raw.get("id"), type=qtype, text=text, short=short, duration=duration,
+        live_results=live_results, max_length=max_length,
+    )
+    if qtype == "text":
+        max_entries = check.integer(raw, "max_entries", 1, 1, 20)
+        return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries)
+
+    options = _parse_options(check, raw.get("options"))
+    write_in = check.boolean(raw, "write_in", False)
+    if qtype == "choice":
+        low = check.integer(raw, "min", 1, 0, MAX_OPTIONS)
+        high = check.integer(raw, "max", 1, 1, MAX_OPTIONS + 1)
+        if low > high:
+            check.problem("min", "is larger than max")
+        if options and high > len(options) + (1 if write_in else 0):
+            check.problem("max", "is larger than the number of options")
+        return Question(
+            **common, options=options, min_choices=low, max_choices=high, write_in=write_in
+        )
+    ranks = check.integer(raw, "ranks", 3, 1, 10)
+    if any(o.exclusive for o in options):
+        check.problem("options", "a ranked question cannot have exclusive options")
+    if options and ranks > len(options) + (ranks if write_in else 0):
+        check.problem("ranks", "is larger than the number of options")
+    return Question(**common, options=options, ranks=ranks, write_in=write_in)
+
+
+def _parse_options(check: _Checker, raw: Any) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or not raw:
+        check.problem("options", "must be a non-empty list")
+        return ()
+    if len(raw) > MAX_OPTIONS:
+        check.problem("options", f"has {len(raw)} options; at most {MAX_OPTIONS} fit on a phone")
+        return ()
+    options: list[Option] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        where = f"options[{index}]"
+        if not isinstance(item, dict):
+            check.problem(where, "must be a mapping with id and label")
+            continue
+        oid = item.get("id")
+        if not _identifier(oid):
+            check.problem(f"{where}.id", "must be a short identifier")
+            continue
+        if oid in seen:
+            check.problem(f"{where}.id", f"{oid!r} is used twice")
+        seen.add(oid)
+        for key in item:
+            if key not in {"id", "label", "exclusive"}:
+                check.problem(f"{where}.{key}", "unknown field")
+        label = check.text(item, "label", at=f"{where}.")
+        exclusive = check.boolean(item, "exclusive", False)
+        options.append(Option(id=oid, label=label, exclusive=exclusive))
+    return tuple(options)
+
+
+def template_to_dict(template: WorkshopTemplate) -> dict:
+    """The plain-data form stored with a run; parse_template(template_to_dict(t)) == t."""
+
+    def question(q: Question) -> dict:
+        data: dict[str, Any] = {
+            "id": q.id, "type": q.type, "text": q.text, "duration": q.duration,
+            "live_results": q.live_results, "max_length": q.max_length,
+        }
+        if q.short:
+            data["short"] = q.short
+        if q.type == "text":
+            data["max_entries"] = q.max_entries
+            return data
+        data["options"] = [
+            {"id": o.id, "label": o.label, **({"exclusive": True} if o.exclusive else {})}
+            for o in q.options
+        ]
+        data["write_in"] = q.write_in
+        if q.type == "choice":
+            data["min"], data["max"] = q.min_choices, q.max_choices
+        else:
+            data["ranks"] = q.ranks
+        return data
+
+    data: dict[str, Any] = {
+        "id": template.id, "title": template.title,
+        "questions": [question(q) for q in template.questions],
+    }
+    if template.description:
+        data["description"] = template.description
+    return data

@@ -1,0 +1,138 @@
+"""The facilitator's console: sign in, start a run, open and close questions."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+
+from .. import presenter, services
+from ..auth import facilitator_required, sign_in_facilitator
+from ..domain.codes import format_code
+from ..extensions import limiter
+from ..templates_io import list_template_files
+from .forms import ActionForm, LoginForm, NewRunForm
+
+bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+
+ACTIONS = {
+    "open": services.open_question,
+    "close": services.close_question,
+    "reveal": lambda run, qid: services.set_revealed(run, qid, True),
+    "hide": lambda run, qid: services.set_revealed(run, qid, False),
+    "project": services.project_question,
+}
+
+
+def _run_or_404(code: str):
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404)
+    return run
+
+
+def join_url(run) -> str:
+    return url_for("participant.join", code=run.code, _external=True)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10/minute;50/hour", methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        if services.check_facilitator_secret(form.secret.data):
+            sign_in_facilitator()
+            target = request.args.get("next") or ""
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for(".console")
+            return redirect(target)
+        form.secret.errors.append(_("That is not the facilitator secret."))
+    return render_template("facilitator/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("participant.index"))
+
+
+@bp.route("/")
+@facilitator_required
+def console():
+    files = list_template_files(current_app.config["QUESTIONS_DIR"])
+    form = NewRunForm()
+    form.template.choices = [
+        (f.template.id, presenter.localized(f.template.title)) for f in files if f.ok
+    ]
+    runs = [
+        {"code": r.code, "display_code": format_code(r.code), "template": r.template_id,
+         "created_at": r.created_at, "participants": services.participant_count(r)}
+        for r in services.all_runs()
+    ]
+    broken = [f for f in files if not f.ok]
+    return render_template("facilitator/console.html", form=form, runs=runs, broken=broken)
+
+
+@bp.route("/runs", methods=["POST"])
+@facilitator_required
+def create_run():
+    files = {f.template.id: f for f in list_template_files(current_app.config["QUESTIONS_DIR"]) if f.ok}
+    form = NewRunForm()
+    form.template.choices = [(tid, tid) for tid in files]
+    if not form.validate_on_submit():
+        flash(_("Choose a workshop template that has no errors."), "error")
+        return redirect(url_for(".console"))
+    run = services.create_run(files[form.template.data].template, form.language.data)
+    return redirect(url_for(".run_console", code=run.code))
+
+
+@bp.route("/runs/<code>")
+@facilitator_required
+def run_console(code: str):
+    run = _run_or_404(code)
+    template = services.template_of(run)
+    states = services.question_states(run)
+    questions = [
+        {"id": q.id, "text": presenter.localized(q.text), "type": q.type,
+         "status": services.status_of(states[q.id]), "revealed": states[q.id].revealed,
+         "projected": run.projected_question_id == q.id,
+         "closes_at": presenter.epoch_ms(states[q.id].closes_at),
+         "answers": services.answer_count(run, q.id)}
+        for q in template.questions
+    ]
+    return render_template(
+        "facilitator/run.html", run=run, code=format_code(run.code), join_url=join_url(run),
+        title=presenter.localized(template.title), questions=questions, form=ActionForm(),
+        participants=services.participant_count(run),
+    )
+
+
+@bp.route("/runs/<code>/questions/<question_id>/<action>", methods=["POST"])
+@facilitator_required
+def question_action(code: str, question_id: str, action: str):
+    run = _run_or_404(code)
+    handler = ACTIONS.get(action)
+    if handler is None or services.template_of(run).question(question_id) is None:
+        abort(404)
+    handler(run, question_id)
+    return redirect(url_for(".run_console", code=run.code))
+
+
+@bp.route("/runs/<code>/open-all", methods=["POST"])
+@facilitator_required
+def open_all(code: str):
+    run = _run_or_404(code)
+    services.open_all(run)
+    return redirect(url_for(".run_console", code=run.code))
+
+
+@bp.route("/runs/<code>/qr.svg")
+@facilitator_required
+def qr_code(code: str):
+    run = _run_or_404(code)
+    buffer = io.BytesIO()
+    segno.make(join_url(run), error="m").save(buffer, kind="svg", scale=10, border=2, dark="#000")
+    return buffer.getvalue(), 200, {"Content-Type": "image/svg+xml"}

@@ -1,0 +1,30 @@
+"""Wording of refusals in the user's language. The domain names the rule; this says it."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from .domain.answers import AnswerError
+
+
+def answer_error_message(error: AnswerError) -> str:
+    p = error.params
+    messages = {
+        "malformed": lambda: _("The answer could not be read. Reload the page and try again."),
+        "unknown_question": lambda: _("This question does not exist in this workshop."),
+        "closed": lambda: _("This question is closed. Your earlier answer is kept."),
+        "unknown_option": lambda: _("That choice is not one of the options."),
+        "duplicate": lambda: _("The same option was chosen twice."),
+        "no_write_in": lambda: _("This question does not take a written answer."),
+        "exclusive": lambda: _("This option cannot be combined with any other."),
+        "too_many": lambda: _("Too many answers: at most %(max)d.", max=p.get("max", 0)),
+        "too_few": lambda: _("Choose at least %(min)d.", min=p.get("min", 1)),
+        "too_long": lambda: _("The text is too long: at most %(max)d characters.", max=p.get("max", 0)),
+        "empty": lambda: _("Write an answer before you send it."),
+        "rank_missing": lambda: _("Fill in place %(rank)d: choose exactly %(ranks)d, ranked.",
+                                  rank=p.get("rank", 1), ranks=p.get("ranks", 3)),
+        "duplicate_rank": lambda: _("Each topic can only have one place in the ranking."),
+        "rate_limited": lambda: _("Too many answers in a short time. Wait a moment and send again."),
+        "not_joined": lambda: _("You are not part of this workshop. Open the join link again."),
+    }
+    return messages.get(error.code, messages["malformed"])()

@@ -1,0 +1,86 @@
+"""Database models. All workshop state lives here so a restart or a second process sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, UniqueConstraint
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Setting(db.Model):
+    key = db.Column(db.String(64), primary_key=True)
+    value = db.Column(db.Text, nullable=False)
+
+
+class Run(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(12), unique=True, nullable=False, index=True)
+    template_id = db.Column(db.String(64), nullable=False)
+    # A snapshot of the template at creation: editing questions/ later never breaks a run.
+    template = db.Column(JSON, nullable=False)
+    language = db.Column(db.String(8), nullable=False, default="nb")
+    projected_question_id = db.Column(db.String(64))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    groups = db.relationship("Group", backref="run", cascade="all, delete-orphan")
+    participants = db.relationship("Participant", backref="run", cascade="all, delete-orphan")
+    question_states = db.relationship(
+        "QuestionState", backref="run", cascade="all, delete-orphan"
+    )
+    answers = db.relationship("Answer", backref="run", cascade="all, delete-orphan")
+
+
+class QuestionState(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    question_id = db.Column(db.String(64), nullable=False)
+    status = db.Column(db.String(16), nullable=False, default="draft")  # draft, open, closed
+    opened_at = db.Column(db.DateTime)
+    closes_at = db.Column(db.DateTime)
+    revealed = db.Column(db.Boolean, nullable=False, default=False)
+    __table_args__ = (UniqueConstraint("run_id", "question_id"),)
+
+
+class Group(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    name = db.Column(db.String(40), nullable=False)
+    __table_args__ = (UniqueConstraint("run_id", "name"),)
+
+
+class Participant(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    group_id = db.Column(db.Integer, db.ForeignKey("group.id"), nullable=False)
+    # Secret, kept in the phone's session cookie; never shown to anyone.
+    token = db.Column(db.String(64), unique=True, nullable=False)
+    # Pseudonymous id for exports and screens.
+    public_id = db.Column(db.String(16), nullable=False)
+    display_name = db.Column(db.String(40))
+    language = db.Column(db.String(8))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    group = db.relationship("Group")
+
+
+class Answer(db.Model):
+    """A participant's current answer to one question (changing it replaces the items)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    participant_id = db.Column(db.Integer, db.ForeignKey("participant.id"), nullable=False)
+    question_id = db.Column(db.String(64), nullable=False)
+    # Normalised answer items: [{"option": id|None, "text": str|None, "rank": int|None}]
+    items = db.Column(JSON, nullable=False)
+    vote_id = db.Column(db.String(64))
+    submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "question_id"),
+        db.Index("ix_answer_run_question", "run_id", "question_id"),
+    )
+    participant = db.relationship("Participant")

@@ -1,0 +1,123 @@
+"""The participant's pages: join by code, pick a group, answer. Works without JavaScript."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+
+from .. import presenter, services
+from ..auth import participant_token, remember_participant
+from ..domain.answers import AnswerError
+from ..extensions import limiter
+from ..messages import answer_error_message
+from ..ratelimit import vote_allowed
+from .forms import AnswerForm, CodeForm, JoinForm
+
+bp = Blueprint("participant", __name__)
+
+
+def _run_or_404(code: str):
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404, description=_("No workshop has this code. Check the code and try again."))
+    return run
+
+
+def _current_participant(run):
+    return services.participant_by_token(run, participant_token(run))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit("60/minute", methods=["POST"])
+def index():
+    form = CodeForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        run = services.run_by_code(form.code.data)
+        if run is not None:
+            return redirect(url_for(".join", code=run.code))
+        form.code.errors.append(_("No workshop has this code. Check the code and try again."))
+    return render_template("participant/index.html", form=form)
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit("120/minute", methods=["POST"])
+def join(code: str):
+    run = _run_or_404(code)
+    if _current_participant(run) is not None:
+        return redirect(url_for(".run_page", code=run.code))
+    groups = services.groups_of(run)
+    form = JoinForm()
+    form.group.choices = [(g.name, g.name) for g in groups]
+    if form.validate_on_submit():
+        group_name = (form.new_group.data or "").strip() or (form.group.data or "")
+        try:
+            participant = services.join_run(
+                run, group_name, form.display_name.data or "", session.get("lang", "nb")
+            )
+        except services.JoinError as error:
+            form.new_group.errors.append(_("Pick your group or write its name."))
+            if error.code == "group_too_long":
+                form.new_group.errors[-1] = _("The group name is too long.")
+        else:
+            remember_participant(run, participant.token)
+            return redirect(url_for(".run_page", code=run.code))
+    template = services.template_of(run)
+    return render_template(
+        "participant/join.html", form=form, run=run,
+        title=presenter.localized(template.title), code=presenter.format_code(run.code),
+        has_groups=bool(groups),
+    )
+
+
+@bp.route("/r/<code>")
+def run_page(code: str):
+    run = _run_or_404(code)
+    participant = _current_participant(run)
+    if participant is None:
+        return redirect(url_for(".join", code=run.code))
+    return render_template(
+        "participant/run.html", run=run, participant=participant,
+        page=presenter.phone_page(run, participant), form=AnswerForm(),
+    )
+
+
+@bp.route("/r/<code>/questions")
+def questions_fragment(code: str):
+    run = _run_or_404(code)
+    participant = _current_participant(run)
+    if participant is None:
+        abort(403)
+    return render_template(
+        "participant/_questions.html", page=presenter.phone_page(run, participant), form=AnswerForm(),
+        run=run,
+    )
+
+
+@bp.route("/r/<code>/answer/<question_id>", methods=["POST"])
+def answer(code: str, question_id: str):
+    run = _run_or_404(code)
+    participant = _current_participant(run)
+    if participant is None:
+        return redirect(url_for(".join", code=run.code))
+    if not vote_allowed(participant):
+        flash(answer_error_message(AnswerError("rate_limited")), "error")
+    else:
+        fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+        try:
+            services.submit_answer(participant, question_id, fields)
+        except AnswerError as error:
+            flash(answer_error_message(error), "error")
+        else:
+            flash(_("Your answer is saved. You can change it while the question is open."), "ok")
+    return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
+
+
+@bp.route("/lang/<lang>", methods=["POST"])
+def set_language(lang: str):
+    if lang in ("nb", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or url_for(".index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for(".index")
+    return redirect(target)

@@ -1,0 +1,138 @@
+"""What the screens and phones are sent: plain data built from the services, one place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from . import broadcast, services
+from .domain.answers import WRITE_IN, fields_from_items
+from .domain.codes import format_code
+from .domain.templates import localize
+from .models import Run
+
+
+def epoch_ms(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    return int(value.replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def run_state(run: Run) -> dict:
+    """The state every phone may see: which questions are open and until when."""
+    template = services.template_of(run)
+    states = services.question_states(run)
+    return {
+        "seq": broadcast.sequence(),
+        "run": run.code,
+        "projected": run.projected_question_id,
+        "server_time": epoch_ms(datetime.now(timezone.utc).replace(tzinfo=None)),
+        "questions": [
+            {
+                "id": q.id,
+                "status": services.status_of(states[q.id]),
+                "closes_at": epoch_ms(states[q.id].closes_at),
+                "revealed": states[q.id].revealed,
+            }
+            for q in template.questions
+        ],
+    }
+
+
+def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict:
+    """For the projector and console only: results are never pushed to phones."""
+    lang = lang or run.language
+    template = services.template_of(run)
+    question = template.question(question_id)
+    state = services.question_states(run)[question_id]
+    aggregate = services.results(run, question_id, lang)
+    visible = services.results_visible(question, state)
+    return {
+        "seq": broadcast.sequence(),
+        "run": run.code,
+        "code": format_code(run.code),
+        "question": question_id,
+        "type": question.type,
+        "text": localize(question.text, lang),
+        "status": services.status_of(state),
+        "closes_at": epoch_ms(state.closes_at),
+        "revealed": state.revealed,
+        "visible": visible,
+        "respondents": aggregate["respondents"],
+        "participants": services.participant_count(run),
+        "results": aggregate if visible else None,
+    }
+
+
+def localized(text: dict[str, str] | None) -> str:
+    return localize(text, current_language())
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else "nb"
+
+
+def phone_page(run: Run, participant) -> dict:
+    """Everything the participant's page shows, prepared so the template only renders."""
+    lang = current_language()
+    template = services.template_of(run)
+    states = services.question_states(run)
+    answers = services.own_answers(participant)
+    questions = []
+    for question in template.questions:
+        state = states[question.id]
+        status = services.status_of(state)
+        if status == "draft":
+            continue
+        items = answers.get(question.id, [])
+        fields = fields_from_items(question, items)
+        questions.append({
+            "id": question.id,
+            "type": question.type,
+            "text": localize(question.text, lang),
+            "status": status,
+            "open": status == "open",
+            "closes_at": epoch_ms(state.closes_at),
+            "answered": bool(items),
+            "revealed": state.revealed,
+            "min": question.min_choices,
+            "max": question.max_choices,
+            "max_length": question.max_length,
+            "write_in": question.write_in,
+            "options": [
+                {"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
+                 "checked": o.id in fields.get("option", [])}
+                for o in question.options
+            ],
+            "write_in_value": "".join(fields.get("write_in", [])[:1]),
+            "ranks": [
+                {"rank": r,
+                 "selected": "".join(fields.get(f"rank_{r}", [])[:1]),
+                 "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
+                for r in range(1, question.ranks + 1)
+            ] if question.type == "ranked" else [],
+            "entries": _padded(fields.get("entry", []), question.max_entries)
+            if question.type == "text" else [],
+            "my_answer": [i.text or localize(question.option(i.option).label, lang)
+                          for i in sorted(items, key=lambda i: i.rank or 0)],
+            "results": services.results(run, question.id, lang)
+            if state.revealed else None,
+        })
+    group = participant.group.name
+    return {
+        "code": format_code(run.code),
+        "run": run.code,
+        "title": localize(template.title, lang),
+        "group": group,
+        "name": participant.display_name,
+        "questions": questions,
+        "write_in_value": WRITE_IN,
+    }
+
+
+def _padded(values: list[str], size: int) -> list[str]:
+    # Show at least one more empty box than used, up to the maximum, so adding is obvious.
+    shown = min(size, max(len(values) + 1, 1))
+    return values + [""] * (shown - len(values))

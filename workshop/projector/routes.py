@@ -1,0 +1,26 @@
+"""The big screen: large type, high contrast, no controls. Opened from the facilitator's laptop."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+
+from .. import presenter, services
+from ..auth import facilitator_required
+from ..domain.codes import format_code
+
+bp = Blueprint("projector", __name__, url_prefix="/projector")
+
+
+@bp.route("/<code>")
+@facilitator_required
+def projector(code: str):
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404)
+    template = services.template_of(run)
+    return render_template(
+        "projector/projector.html", run=run, code=format_code(run.code),
+        title=presenter.localize(template.title, run.language),
+        join_url=url_for("participant.join", code=run.code, _external=True),
+        qr_url=url_for("facilitator.qr_code", code=run.code),
+    )

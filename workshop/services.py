@@ -1,0 +1,320 @@
+"""The use cases. Routes and Socket.IO events both call these; they hold no HTTP details."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import broadcast
+from .domain.aggregate import aggregate
+from .domain.answers import AnswerError, AnswerItem, validate_answer
+from .domain.codes import new_code, normalize_code
+from .domain.templates import Question, WorkshopTemplate, parse_template, template_to_dict
+from .extensions import db
+from .models import Answer, Group, Participant, QuestionState, Run, Setting, utcnow
+
+SECRET_KEY_SETTING = "facilitator_secret_hash"
+MAX_GROUP_NAME = 40
+MAX_DISPLAY_NAME = 40
+
+
+class JoinError(ValueError):
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+
+# --- facilitator secret -------------------------------------------------------------------
+
+def ensure_facilitator_secret(from_environment: str | None) -> str | None:
+    """Store the secret's hash. Returns a newly generated secret (to print once), else None."""
+    current = db.session.get(Setting, SECRET_KEY_SETTING)
+    if from_environment:
+        if current is None or not check_password_hash(current.value, from_environment):
+            _store_secret_hash(from_environment)
+        return None
+    if current is not None:
+        return None
+    secret = generate_secret()
+    _store_secret_hash(secret)
+    return secret
+
+
+def generate_secret() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def reset_facilitator_secret() -> str:
+    secret = generate_secret()
+    _store_secret_hash(secret)
+    return secret
+
+
+def _store_secret_hash(secret: str) -> None:
+    setting = db.session.get(Setting, SECRET_KEY_SETTING) or Setting(key=SECRET_KEY_SETTING)
+    setting.value = generate_password_hash(secret)
+    db.session.add(setting)
+    db.session.commit()
+
+
+def check_facilitator_secret(given: str) -> bool:
+    setting = db.session.get(Setting, SECRET_KEY_SETTING)
+    return bool(given) and setting is not None and check_password_hash(setting.value, given)
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+_parsed_templates: dict[tuple[str, datetime], WorkshopTemplate] = {}
+
+
+def template_of(run: Run) -> WorkshopTemplate:
+    # A run's template is a snapshot that never changes, so parsing it once per run is enough.
+    key = (run.code, run.created_at)
+    template = _parsed_templates.get(key)
+    if template is None:
+        template = _parsed_templates[key] = parse_template(run.template, f"run {run.code}")
+    return template
+
+
+def create_run(template: WorkshopTemplate, language: str = "nb") -> Run:
+    for _ in range(20):
+        run = Run(
+            code=new_code(), template_id=template.id, template=template_to_dict(template),
+            language=language, projected_question_id=template.questions[0].id,
+        )
+        db.session.add(run)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        for question in template.questions:
+            db.session.add(QuestionState(run_id=run.id, question_id=question.id))
+        db.session.commit()
+        return run
+    raise RuntimeError("could not find a free join code")
+
+
+def run_by_code(typed_code: str) -> Run | None:
+    code = normalize_code(typed_code)
+    if not code:
+        return None
+    return db.session.execute(select(Run).filter_by(code=code)).scalar_one_or_none()
+
+
+def all_runs() -> list[Run]:
+    return list(db.session.execute(select(Run).order_by(Run.created_at.desc())).scalars())
+
+
+def question_states(run: Run) -> dict[str, QuestionState]:
+    rows = db.session.execute(select(QuestionState).filter_by(run_id=run.id)).scalars()
+    return {qs.question_id: qs for qs in rows}
+
+
+def status_of(state: QuestionState, now: datetime | None = None) -> str:
+    """draft, open or closed; an open question whose countdown has run out is closed."""
+    if state.status == "open" and state.closes_at and (now or utcnow()) >= state.closes_at:
+        return "closed"
+    return state.status
+
+
+def _state_for_update(run: Run, question_id: str) -> QuestionState:
+    state = db.session.execute(
+        select(QuestionState).filter_by(run_id=run.id, question_id=question_id)
+    ).scalar_one_or_none()
+    if state is None:
+        raise LookupError(question_id)
+    return state
+
+
+def open_question(run: Run, question_id: str) -> None:
+    """Open (or reopen) a question with a fresh countdown, and show it on the projector."""
+    question = template_of(run).question(question_id)
+    state = _state_for_update(run, question_id)
+    now = utcnow()
+    state.status = "open"
+    state.opened_at = now
+    state.closes_at = now + timedelta(seconds=question.duration)
+    run.projected_question_id = question_id
+    db.session.commit()
+    broadcast.state_changed(run.id)
+
+
+def open_all(run: Run) -> None:
+    """The group exercise: every question open at once, for the same countdown."""
+    now = utcnow()
+    template = template_of(run)
+    duration = max(q.duration for q in template.questions)
+    for state in question_states(run).values():
+        state.status = "open"
+        state.opened_at = now
+        state.closes_at = now + timedelta(seconds=duration)
+    db.session.commit()
+    broadcast.state_changed(run.id)
+
+
+def close_question(run: Run, question_id: str) -> None:
+    state = _state_for_update(run, question_id)
+    if state.status == "open":
+        state.status = "closed"
+        state.closes_at = min(state.closes_at or utcnow(), utcnow())
+    db.session.commit()
+    broadcast.state_changed(run.id)
+
+
+def set_revealed(run: Run, question_id: str, revealed: bool) -> None:
+    state = _state_for_update(run, question_id)
+    state.revealed = revealed
+    db.session.commit()
+    broadcast.state_changed(run.id)
+    broadcast.results_changed(run.id, question_id)
+
+
+def project_question(run: Run, question_id: str) -> None:
+    _state_for_update(run, question_id)
+    run.projected_question_id = question_id
+    db.session.commit()
+    broadcast.state_changed(run.id)
+
+
+def results_visible(question: Question, state: QuestionState) -> bool:
+    """Whether the results may be shown on screens while votes come in."""
+    return state.revealed or question.live_results
+
+
+# --- participants -------------------------------------------------------------------------
+
+def clean_name(value: str | None, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+def groups_of(run: Run) -> list[Group]:
+    return list(
+        db.session.execute(select(Group).filter_by(run_id=run.id).order_by(Group.name)).scalars()
+    )
+
+
+def join_run(run: Run, group_name: str, display_name: str = "", language: str = "nb") -> Participant:
+    name = clean_name(group_name, MAX_GROUP_NAME)
+    if not name:
+        raise JoinError("group_required")
+    if len(" ".join((group_name or "").split())) > MAX_GROUP_NAME:
+        raise JoinError("group_too_long", max=MAX_GROUP_NAME)
+    group = db.session.execute(
+        select(Group).where(Group.run_id == run.id, Group.name == name)
+    ).scalar_one_or_none()
+    if group is None:
+        group = Group(run_id=run.id, name=name)
+        db.session.add(group)
+        try:
+            db.session.flush()
+        except IntegrityError:  # another phone created the same table a moment ago
+            db.session.rollback()
+            group = db.session.execute(
+                select(Group).where(Group.run_id == run.id, Group.name == name)
+            ).scalar_one()
+    participant = Participant(
+        run_id=run.id, group_id=group.id, token=secrets.token_urlsafe(24),
+        public_id="p-" + secrets.token_hex(4),
+        display_name=clean_name(display_name, MAX_DISPLAY_NAME) or None, language=language,
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def participant_by_token(run: Run, token: str | None) -> Participant | None:
+    if not token or not isinstance(token, str):
+        return None
+    return db.session.execute(
+        select(Participant).filter_by(run_id=run.id, token=token)
+    ).scalar_one_or_none()
+
+
+# --- answers ------------------------------------------------------------------------------
+
+def submit_answer(
+    participant: Participant, question_id: str, fields: Mapping[str, list[str]],
+    vote_id: str | None = None,
+) -> list[AnswerItem]:
+    """Validate and store a participant's answer, replacing their earlier one."""
+    run = participant.run
+    question = template_of(run).question(question_id) if isinstance(question_id, str) else None
+    if question is None:
+        raise AnswerError("unknown_question")
+    state = _state_for_update(run, question_id)
+    if status_of(state) != "open":
+        raise AnswerError("closed")
+    items = validate_answer(question, fields)
+    _upsert_answer(participant, question_id, [i.to_dict() for i in items], vote_id)
+    broadcast.results_changed(run.id, question_id)
+    return items
+
+
+def _upsert_answer(participant: Participant, question_id: str, items: list, vote_id) -> None:
+    # One statement, so two phones (or a retry) never race between a read and a write.
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    statement = insert(Answer).values(
+        run_id=participant.run_id, participant_id=participant.id, question_id=question_id,
+        items=items, vote_id=vote_id, submitted_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["participant_id", "question_id"],
+        set_={"items": items, "vote_id": vote_id, "submitted_at": now},
+    )
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def own_answers(participant: Participant) -> dict[str, list[AnswerItem]]:
+    rows = db.session.execute(
+        select(Answer).filter_by(participant_id=participant.id)
+    ).scalars()
+    return {a.question_id: [AnswerItem.from_dict(i) for i in a.items] for a in rows}
+
+
+def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
+    """Every answer item of a run as plain rows (for aggregation and exports)."""
+    query = (
+        select(Answer, Participant.public_id, Participant.display_name, Group.name)
+        .join(Participant, Answer.participant_id == Participant.id)
+        .join(Group, Participant.group_id == Group.id)
+        .where(Answer.run_id == run.id)
+    )
+    if question_id is not None:
+        query = query.where(Answer.question_id == question_id)
+    rows = []
+    for answer, public_id, display_name, group in db.session.execute(query):
+        for item in answer.items:
+            rows.append({
+                "question": answer.question_id, "participant": public_id,
+                "display_name": display_name, "group": group, "option": item.get("option"),
+                "text": item.get("text"), "rank": item.get("rank"),
+                "submitted_at": answer.submitted_at,
+            })
+    return rows
+
+
+def results(run: Run, question_id: str, lang: str | None = None) -> dict:
+    question = template_of(run).question(question_id)
+    group_names = [g.name for g in groups_of(run)]
+    return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names)
+
+
+def answer_count(run: Run, question_id: str) -> int:
+    return db.session.query(Answer).filter_by(run_id=run.id, question_id=question_id).count()
+
+
+def participant_count(run: Run) -> int:
+    return db.session.query(Participant).filter_by(run_id=run.id).count()

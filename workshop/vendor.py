@@ -1,0 +1,27 @@
+"""Front-end libraries from node_modules (installed from package.json), served locally."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, abort, send_file
+
+bp = Blueprint("vendor", __name__)
+
+NODE_MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules")
+FILES = {
+    "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "axe.min.js": "axe-core/axe.min.js",
+}
+
+
+@bp.route("/vendor/<name>")
+def vendor_file(name: str):
+    relative = FILES.get(name)
+    if relative is None:
+        abort(404)
+    path = os.path.join(NODE_MODULES, relative)
+    if not os.path.exists(path):
+        abort(404, description="Front-end libraries are missing: run the set-up command (npm ci).")
+    return send_file(path, mimetype="text/javascript", max_age=3600)
