@@ -16,6 +16,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({
         "TESTING": True,
+        "SCHEMA_FROM_MODELS": True,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.sqlite"),
         "WTF_CSRF_ENABLED": False,
         "RESULTS_INTERVAL": 0,  # push results synchronously so tests see them at once

@@ -12,7 +12,7 @@ from sqlalchemy import event
 # app it is initialised with (handlers declared after init_app bind to that first app only).
 from . import broadcast, live, security  # noqa: F401
 from .config import Config
-from .extensions import babel, csrf, db, limiter, socketio
+from .extensions import babel, csrf, db, limiter, migrate, socketio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_locale, default_translation_directories=os.path.join(
@@ -67,8 +68,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
             db.engine.dispose()
-        db.create_all()
+        if app.config.get("SCHEMA_FROM_MODELS"):
+            db.create_all()  # tests: faster than migrating; tests/web/test_migrations checks both agree
+        elif not app.config.get("SCHEMA_MANAGED_ELSEWHERE"):  # set by migration tooling
+            upgrade_database()
     return app
+
+
+def upgrade_database() -> None:
+    """Bring the database to the current schema with the Alembic migrations in migrations/."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=os.path.join(ROOT, "migrations"))
 
 
 def _register_page_helpers(app: Flask) -> None:

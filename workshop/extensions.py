@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_migrate import Migrate
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -12,3 +13,4 @@ socketio = SocketIO()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+migrate = Migrate()
