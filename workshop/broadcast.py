@@ -99,3 +99,12 @@ def state_changed(run_id: int) -> None:
     socketio.emit("state", state, to=participants_room(run_id))
     socketio.emit("state", state, to=screens_room(run_id))
     emit_results(run_id, [q["id"] for q in state["questions"]])
+
+
+def board_changed(run_id: int) -> None:
+    """A pin, a hidden text, a note: every board on a screen or a phone fetches itself again."""
+    if _app is None:
+        return
+    payload = {"seq": sequence()}
+    socketio.emit("board", payload, to=participants_room(run_id))
+    socketio.emit("board", payload, to=screens_room(run_id))

@@ -26,6 +26,8 @@ class Run(db.Model):
     template = db.Column(JSON, nullable=False)
     language = db.Column(db.String(8), nullable=False, default="nb")
     projected_question_id = db.Column(db.String(64))
+    # The discussion board is shown on phones only once the facilitator shares it.
+    board_shared = db.Column(db.Boolean, nullable=False, default=False, server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     groups = db.relationship("Group", backref="run", cascade="all, delete-orphan")
@@ -34,6 +36,9 @@ class Run(db.Model):
         "QuestionState", backref="run", cascade="all, delete-orphan"
     )
     answers = db.relationship("Answer", backref="run", cascade="all, delete-orphan")
+    marks = db.relationship("BoardMark", backref="run", cascade="all, delete-orphan")
+    notes = db.relationship("Note", backref="run", cascade="all, delete-orphan")
+    plan = db.relationship("Plan", backref="run", cascade="all, delete-orphan", uselist=False)
 
 
 class QuestionState(db.Model):
@@ -44,6 +49,9 @@ class QuestionState(db.Model):
     opened_at = db.Column(db.DateTime)
     closes_at = db.Column(db.DateTime)
     revealed = db.Column(db.Boolean, nullable=False, default=False)
+    # Items fixed when a question that draws them from another is opened (the fruit board's
+    # goals): [{"id": key, "label": {"nb": ..., "en": ...}}]
+    items = db.Column(JSON)
     __table_args__ = (UniqueConstraint("run_id", "question_id"),)
 
 
@@ -84,3 +92,34 @@ class Answer(db.Model):
         db.Index("ix_answer_run_question", "run_id", "question_id"),
     )
     participant = db.relationship("Participant")
+
+
+class BoardMark(db.Model):
+    """A facilitator's mark on the discussion board: a pinned answer or a hidden text entry."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    question_id = db.Column(db.String(64), nullable=False)
+    kind = db.Column(db.String(8), nullable=False)  # pin, hide
+    ref = db.Column(db.String(300), nullable=False)  # an option key or a text entry's ref
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("run_id", "question_id", "kind", "ref"),)
+
+
+class Note(db.Model):
+    """A short discussion note the facilitator writes during the plenary."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    question_id = db.Column(db.String(64))
+    text = db.Column(db.Text, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class Plan(db.Model):
+    """The starter follow-up plan, drafted from the results and edited by the facilitator."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, unique=True)
+    goals = db.Column(JSON, nullable=False)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)

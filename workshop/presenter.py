@@ -41,9 +41,8 @@ def run_state(run: Run) -> dict:
 def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict:
     """For the projector and console only: results are never pushed to phones."""
     lang = lang or run.language
-    template = services.template_of(run)
-    question = template.question(question_id)
     state = services.question_states(run)[question_id]
+    question = services.question_of(run, question_id, state)
     aggregate = services.results(run, question_id, lang)
     visible = services.results_visible(question, state)
     return {
@@ -81,7 +80,7 @@ def phone_page(run: Run, participant) -> dict:
     states = services.question_states(run)
     answers = services.own_answers(participant)
     questions = []
-    for question in template.questions:
+    for question in services.questions_of(run):
         state = states[question.id]
         status = services.status_of(state)
         if status == "draft":
@@ -115,7 +114,18 @@ def phone_page(run: Run, participant) -> dict:
             ] if question.type == "ranked" else [],
             "entries": _padded(fields.get("entry", []), question.max_entries)
             if question.type == "text" else [],
-            "my_answer": [i.text or localize(question.option(i.option).label, lang)
+            "quadrants": [
+                {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
+                for q in question.quadrants
+            ],
+            "report_prompt": localize(question.report_prompt, lang),
+            "items": [
+                {"index": n, "label": localize(o.label, lang),
+                 "place": "".join(fields.get(f"place_{n}", [])[:1]),
+                 "report": "".join(fields.get(f"report_{n}", [])[:1])}
+                for n, o in enumerate(question.options, start=1)
+            ] if question.type == "fruit" else [],
+            "my_answer": [_item_text(question, i, lang)
                           for i in sorted(items, key=lambda i: i.rank or 0)],
             "results": services.results(run, question.id, lang)
             if state.revealed else None,
@@ -130,6 +140,17 @@ def phone_page(run: Run, participant) -> dict:
         "questions": questions,
         "write_in_value": WRITE_IN,
     }
+
+
+def _item_text(question, item, lang: str) -> str:
+    option = question.option(item.option) if item.option else None
+    text = localize(option.label, lang) if option else (item.text or "")
+    if item.place:
+        box = next((q for q in question.quadrants if q.id == item.place), None)
+        text = f"{text}: {localize(box.label, lang) if box else item.place}"
+        if item.text:
+            text += f" ({item.text})"
+    return text
 
 
 def _padded(values: list[str], size: int) -> list[str]:

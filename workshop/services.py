@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,10 +14,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import broadcast
 from .domain.aggregate import aggregate
 from .domain.answers import AnswerError, AnswerItem, validate_answer
+from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
-from .domain.templates import Question, WorkshopTemplate, parse_template, template_to_dict
+from .domain.templates import (Option, Question, WorkshopTemplate, parse_template,
+                               template_to_dict)
 from .extensions import db
-from .models import Answer, Group, Participant, QuestionState, Run, Setting, utcnow
+from .models import (Answer, BoardMark, Group, Note, Participant, QuestionState, Run, Setting,
+                     utcnow)
 
 SECRET_KEY_SETTING = "facilitator_secret_hash"
 MAX_GROUP_NAME = 40
@@ -101,6 +105,41 @@ def create_run(template: WorkshopTemplate, language: str = "nb") -> Run:
     raise RuntimeError("could not find a free join code")
 
 
+def question_of(run: Run, question_id: str, state: QuestionState | None = None) -> Question | None:
+    """The question as this run asks it: a question that takes its items from an earlier one
+    (the fruit board) has the items fixed when it was opened."""
+    question = template_of(run).question(question_id) if isinstance(question_id, str) else None
+    if question is None or question.items_from is None:
+        return question
+    state = state or question_states(run).get(question_id)
+    items = (state.items if state else None) or []
+    return replace(question, options=tuple(
+        Option(id=item["id"], label=item["label"]) for item in items
+    ))
+
+
+def questions_of(run: Run) -> list[Question]:
+    states = question_states(run)
+    return [question_of(run, q.id, states[q.id]) for q in template_of(run).questions]
+
+
+def _take_items(run: Run, question: Question, state: QuestionState, top: int | None) -> None:
+    """Fix a fruit question's items: the answers its source question got most often."""
+    source = template_of(run).question(question.items_from)
+    ranked = results(run, source.id)["options"]
+    measure = "score" if source.type == "ranked" else "count"
+    chosen = sorted((o for o in ranked if o[measure] > 0), key=lambda o: -o[measure])
+    chosen = chosen[: top or question.top]
+    state.items = [
+        {"id": o["key"], "label": _label_dict(source, o)} for o in chosen
+    ]
+
+
+def _label_dict(source: Question, option: dict) -> dict[str, str]:
+    known = source.option(option["key"])
+    return dict(known.label) if known else {"nb": option["label"], "en": option["label"]}
+
+
 def run_by_code(typed_code: str) -> Run | None:
     code = normalize_code(typed_code)
     if not code:
@@ -133,10 +172,15 @@ def _state_for_update(run: Run, question_id: str) -> QuestionState:
     return state
 
 
-def open_question(run: Run, question_id: str) -> None:
-    """Open (or reopen) a question with a fresh countdown, and show it on the projector."""
+def open_question(run: Run, question_id: str, top: int | None = None) -> None:
+    """Open (or reopen) a question with a fresh countdown, and show it on the projector.
+
+    A question drawing its items from another takes them now, unless answers to it exist
+    (taking new ones would orphan those answers)."""
     question = template_of(run).question(question_id)
     state = _state_for_update(run, question_id)
+    if question.items_from and (not state.items or (top and not answer_count(run, question_id))):
+        _take_items(run, question, state, top)
     now = utcnow()
     state.status = "open"
     state.opened_at = now
@@ -152,6 +196,8 @@ def open_all(run: Run) -> None:
     template = template_of(run)
     duration = max(q.duration for q in template.questions)
     for state in question_states(run).values():
+        if template.question(state.question_id).items_from:
+            continue  # drawn from the others' answers: opened after them
         state.status = "open"
         state.opened_at = now
         state.closes_at = now + timedelta(seconds=duration)
@@ -245,10 +291,10 @@ def submit_answer(
 ) -> list[AnswerItem]:
     """Validate and store a participant's answer, replacing their earlier one."""
     run = participant.run
-    question = template_of(run).question(question_id) if isinstance(question_id, str) else None
-    if question is None:
+    if not isinstance(question_id, str) or template_of(run).question(question_id) is None:
         raise AnswerError("unknown_question")
     state = _state_for_update(run, question_id)
+    question = question_of(run, question_id, state)
     if status_of(state) != "open":
         raise AnswerError("closed")
     items = validate_answer(question, fields)
@@ -300,16 +346,17 @@ def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
             rows.append({
                 "question": answer.question_id, "participant": public_id,
                 "display_name": display_name, "group": group, "option": item.get("option"),
-                "text": item.get("text"), "rank": item.get("rank"),
+                "text": item.get("text"), "rank": item.get("rank"), "place": item.get("place"),
                 "submitted_at": answer.submitted_at,
             })
     return rows
 
 
 def results(run: Run, question_id: str, lang: str | None = None) -> dict:
-    question = template_of(run).question(question_id)
+    question = question_of(run, question_id)
     group_names = [g.name for g in groups_of(run)]
-    return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names)
+    return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names,
+                     hidden=marked(run, "hide", question_id))
 
 
 def answer_count(run: Run, question_id: str) -> int:
@@ -318,3 +365,67 @@ def answer_count(run: Run, question_id: str) -> int:
 
 def participant_count(run: Run) -> int:
     return db.session.query(Participant).filter_by(run_id=run.id).count()
+
+
+# --- the discussion board -----------------------------------------------------------------
+
+def marked(run: Run, kind: str, question_id: str | None = None) -> set[str]:
+    query = select(BoardMark.ref).filter_by(run_id=run.id, kind=kind)
+    if question_id is not None:
+        query = query.filter_by(question_id=question_id)
+    return set(db.session.execute(query).scalars())
+
+
+def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
+    """Pin or hide (on) an answer, or undo it. Hidden texts leave every screen at once."""
+    if kind not in ("pin", "hide") or template_of(run).question(question_id) is None:
+        raise LookupError(kind)
+    ref = (ref or "")[:300]
+    existing = db.session.execute(
+        select(BoardMark).filter_by(run_id=run.id, question_id=question_id, kind=kind, ref=ref)
+    ).scalar_one_or_none()
+    if on and existing is None:
+        db.session.add(BoardMark(run_id=run.id, question_id=question_id, kind=kind, ref=ref))
+    elif not on and existing is not None:
+        db.session.delete(existing)
+    db.session.commit()
+    broadcast.board_changed(run.id)
+    broadcast.results_changed(run.id, question_id)
+
+
+def add_note(run: Run, question_id: str | None, text: str) -> Note:
+    note = Note(run_id=run.id, question_id=question_id or None, text=text.strip())
+    db.session.add(note)
+    db.session.commit()
+    broadcast.board_changed(run.id)
+    return note
+
+
+def delete_note(run: Run, note_id: int) -> None:
+    note = db.session.get(Note, note_id)
+    if note is not None and note.run_id == run.id:
+        db.session.delete(note)
+        db.session.commit()
+        broadcast.board_changed(run.id)
+
+
+def notes_of(run: Run) -> list[Note]:
+    return list(db.session.execute(
+        select(Note).filter_by(run_id=run.id).order_by(Note.created_at)
+    ).scalars())
+
+
+def share_board(run: Run, shared: bool) -> None:
+    run.board_shared = shared
+    db.session.commit()
+    broadcast.board_changed(run.id)
+
+
+def board(run: Run, lang: str | None = None) -> list[dict]:
+    """Every question's board, in template order, with the facilitator's pins applied."""
+    pins = marked(run, "pin")
+    boards = []
+    for question in questions_of(run):
+        result = results(run, question.id, lang)
+        boards.append(dict(build_board(question, result, pins), result=result))
+    return boards

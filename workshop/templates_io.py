@@ -15,6 +15,8 @@ from .domain.templates import Problem, TemplateError, WorkshopTemplate, parse_te
 
 MAX_FILE_BYTES = 512 * 1024
 SUFFIXES = (".yaml", ".yml")
+# Files beside a template with data for it (e.g. kontraktsoppfolging.plan.yaml) are not templates.
+COMPANION_MARK = ".plan."
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -70,7 +72,9 @@ def load_template_file(path: str) -> TemplateFile:
 
 def list_template_files(folder: str) -> list[TemplateFile]:
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(SUFFIXES))
+        names = sorted(
+            n for n in os.listdir(folder) if n.endswith(SUFFIXES) and COMPANION_MARK not in n
+        )
     except OSError:
         return []
     return [load_template_file(os.path.join(folder, n)) for n in names]

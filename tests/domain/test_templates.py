@@ -28,8 +28,12 @@ questions:
 
 def test_bundled_workshop_has_the_four_questions_of_the_exercise():
     template = load_template_file(f"{QUESTIONS}/kontraktsoppfolging.yaml").template
-    assert [q.id for q in template.questions] == ["categories", "goals", "topics", "needs"]
-    categories, goals, topics, needs = template.questions
+    # The four questions of the 10-minute exercise, then the fruit board drawn from question 2.
+    assert [q.id for q in template.questions] == ["categories", "goals", "topics", "needs", "fruits"]
+    categories, goals, topics, needs, fruits = template.questions
+    assert fruits.type == "fruit" and fruits.items_from == "goals" and fruits.top == 8
+    assert [q.label["nb"] for q in fruits.quadrants] == [
+        "Høythengende frukter", "Lavthengende frukter", "Eksotiske frukter", "Nedfallsfrukt"]
     assert categories.text["nb"] == ("Vet du om din kommune/fylkeskommune har etablert strategiske mål "
                                      "innen spesifikke kategorier – og i så fall hvilke?")
     assert [o.label["nb"] for o in categories.options][:5] == ["transport", "bygg", "mat", "IKT", "møbler"]
@@ -91,3 +95,16 @@ def test_duplicate_ids_are_refused():
     text: {nb: Hva, en: What}
 """
     assert any("used by another question" in p for p in problems(text))
+
+
+def test_fruit_board_must_draw_from_an_earlier_choice_question():
+    text = MINIMAL + """  - id: f
+    type: fruit
+    text: {nb: Frukt, en: Fruit}
+    items_from: nope
+    quadrants:
+      - {id: a, label: {nb: A, en: A}}
+      - {id: b, label: {nb: B, en: B}}
+"""
+    assert any("question 'f'" in p and "'items_from'" in p for p in problems(text))
+    assert load_template_text(text.replace("items_from: nope", "items_from: q1"), "ok.yaml").questions[1].items_from == "q1"

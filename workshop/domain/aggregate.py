@@ -6,14 +6,21 @@ is plain JSON-ready data that the projector, the phones and the exports all use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 import pandas as pd
 
 from .templates import WRITE_IN_PREFIX, Question, localize
 
-COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at"]
+COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at", "place"]
+
+
+def entry_ref(participant: str, text: str) -> str:
+    """A stable reference to one written text of one participant (to pin or hide it)."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return f"{participant}:{digest}"
 
 
 def write_in_key(text: str) -> str:
@@ -27,9 +34,16 @@ def borda_points(question: Question, rank: int) -> int:
 
 
 def aggregate(
-    question: Question, rows: Iterable[dict], lang: str = "nb", groups: Iterable[str] = ()
+    question: Question, rows: Iterable[dict], lang: str = "nb", groups: Iterable[str] = (),
+    hidden: Collection[str] = frozenset(),
 ) -> dict:
-    df = pd.DataFrame(list(rows), columns=COLUMNS)
+    """Results of one question. Written texts whose entry_ref is in `hidden` are left out."""
+    rows = [
+        r for r in rows
+        if not (hidden and isinstance(r.get("text"), str)
+                and entry_ref(r["participant"], r["text"]) in hidden)
+    ]
+    df = pd.DataFrame(rows, columns=COLUMNS)
     group_names = list(dict.fromkeys([*groups, *sorted(df["group"].dropna().unique())]))
     respondents = int(df["participant"].nunique())
     per_group_respondents = df.groupby("group")["participant"].nunique().to_dict()
@@ -47,7 +61,7 @@ def aggregate(
         newest = df.sort_values("submitted_at", ascending=False, kind="stable")
         result["entries"] = [
             {"text": r.text, "group": r.group, "participant": r.participant,
-             "at": _iso(r.submitted_at)}
+             "ref": entry_ref(r.participant, r.text), "at": _iso(r.submitted_at)}
             for r in newest.itertuples()
         ]
         for group in result["groups"]:
@@ -57,6 +71,8 @@ def aggregate(
             ]
         return result
 
+    if question.type == "fruit":
+        return _fruit(question, df, result, lang)
     df["key"] = [o if isinstance(o, str) else write_in_key(t) for o, t in zip(df["option"], df["text"])]
     labels = {o.id: localize(o.label, lang) for o in question.options}
     for key, text in zip(df["key"], df["text"]):
@@ -105,6 +121,51 @@ def aggregate(
             group["answer"] = _top_ranked(group["scores"], question.ranks, labels)
         else:
             group["answer"] = _majority(group["counts"], group["respondents"], labels, keys)
+    return result
+
+
+def _fruit(question: Question, df: pd.DataFrame, result: dict, lang: str) -> dict:
+    """Where the room placed each item: the box most chose, and how split the votes were."""
+    boxes = [q.id for q in question.quadrants]
+    result["quadrants"] = [
+        {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
+        for q in question.quadrants
+    ]
+    placed = df.groupby(["option", "place"])["participant"].nunique()
+    for option in question.options:
+        places = {b: int(placed.get((option.id, b), 0)) for b in boxes}
+        total = sum(places.values())
+        top = max(places.values()) if total else 0
+        leaders = [b for b in boxes if total and places[b] == top]
+        reports = df[(df["option"] == option.id) & df["text"].notna()]
+        result["options"].append({
+            "key": option.id,
+            "label": localize(option.label, lang),
+            "count": total,
+            "places": places,
+            "place": leaders[0] if len(leaders) == 1 else None,
+            "tie": len(leaders) > 1,
+            # Share of placements in the leading box: 1.0 is a united room, lower is split.
+            "agreement": round(top / total, 4) if total else 0.0,
+            "reports": [
+                {"text": r.text, "group": r.group, "ref": entry_ref(r.participant, r.text)}
+                for r in reports.itertuples()
+            ],
+        })
+    by_group = df.groupby(["group", "option", "place"])["participant"].nunique()
+    labels = {o.id: localize(o.label, lang) for o in question.options}
+    box_labels = {q.id: localize(q.label, lang) for q in question.quadrants}
+    for group in result["groups"]:
+        answer = []
+        for option in question.options:
+            places = {b: int(by_group.get((group["name"], option.id, b), 0)) for b in boxes}
+            top = max(places.values())
+            if not top:
+                continue
+            leaders = [b for b in boxes if places[b] == top]
+            answer.append({"key": option.id, "label": f"{labels[option.id]}: "
+                           + " / ".join(box_labels[b] for b in leaders), "tie": len(leaders) > 1})
+        group["answer"] = answer
     return result
 
 

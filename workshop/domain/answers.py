@@ -6,6 +6,7 @@ browser form sends. Field names per question type:
   ranked: "rank_1" .. "rank_N" (an option id, or WRITE_IN for a written-in topic),
           "rank_1_text" .. "rank_N_text"
   text:   "entry" (repeated)
+  fruit:  "place_1" .. "place_N" (a box id, or empty to skip the item), "report_1" .. "report_N"
 """
 
 from __future__ import annotations
@@ -34,13 +35,17 @@ class AnswerItem:
     option: str | None
     text: str | None
     rank: int | None
+    place: str | None = None  # the box an item was sorted into (fruit)
 
     def to_dict(self) -> dict:
-        return {"option": self.option, "text": self.text, "rank": self.rank}
+        data = {"option": self.option, "text": self.text, "rank": self.rank}
+        if self.place is not None:
+            data["place"] = self.place
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> AnswerItem:
-        return cls(data.get("option"), data.get("text"), data.get("rank"))
+        return cls(data.get("option"), data.get("text"), data.get("rank"), data.get("place"))
 
 
 def normalize_fields(raw: Any) -> dict[str, list[str]]:
@@ -73,6 +78,8 @@ def validate_answer(question: Question, fields: Mapping[str, list[str]]) -> list
         return _choice(question, fields)
     if question.type == "ranked":
         return _ranked(question, fields)
+    if question.type == "fruit":
+        return _fruit(question, fields)
     return _text(question, fields)
 
 
@@ -140,6 +147,31 @@ def _text(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerIte
     return [AnswerItem(None, text, None) for text in entries]
 
 
+def _fruit(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerItem]:
+    if not question.options:
+        raise AnswerError("closed")  # its items are only fixed when the question opens
+    boxes = {q.id for q in question.quadrants}
+    items = []
+    for index, option in enumerate(question.options, start=1):
+        place = "".join(fields.get(f"place_{index}", [])[:1])
+        report = _clean_text("".join(fields.get(f"report_{index}", [])[:1]), question)
+        if place == "":
+            if report:
+                raise AnswerError("place_missing")
+            continue
+        if place not in boxes:
+            raise AnswerError("unknown_option")
+        items.append(AnswerItem(option.id, report or None, None, place))
+    extra = [k for k in fields if k.startswith(("place_", "report_"))
+             and not k.split("_", 1)[1].isdigit()]
+    if extra or any(k.startswith("place_") and k[6:].isdigit() and int(k[6:]) > len(question.options)
+                    and any(fields[k]) for k in fields):
+        raise AnswerError("unknown_option")
+    if not items:
+        raise AnswerError("empty")
+    return items
+
+
 def fields_from_items(question: Question, items: list[AnswerItem]) -> dict[str, list[str]]:
     """The inverse of validate_answer, to fill a form with the participant's current answer."""
     if question.type == "choice":
@@ -155,5 +187,13 @@ def fields_from_items(question: Question, items: list[AnswerItem]) -> dict[str, 
             else:
                 fields[f"rank_{item.rank}"] = [WRITE_IN]
                 fields[f"rank_{item.rank}_text"] = [item.text or ""]
+        return fields
+    if question.type == "fruit":
+        index = {o.id: n for n, o in enumerate(question.options, start=1)}
+        fields = {}
+        for item in items:
+            if item.option in index:
+                fields[f"place_{index[item.option]}"] = [item.place or ""]
+                fields[f"report_{index[item.option]}"] = [item.text or ""]
         return fields
     return {"entry": [i.text for i in items if i.text]}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGUAGES = ("nb", "en")
-QUESTION_TYPES = ("choice", "ranked", "text")
+QUESTION_TYPES = ("choice", "ranked", "text", "fruit")
 MAX_OPTIONS = 60
 MAX_QUESTIONS = 50
 MAX_TEXT_LENGTH = 2000
@@ -42,6 +42,7 @@ class Option:
     id: str
     label: dict[str, str]
     exclusive: bool = False
+    prompt: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ class Question:
     duration: int = 600
     live_results: bool = False
     short: dict[str, str] = field(default_factory=dict)
+    # fruit: the boxes items are sorted into, and where the items come from
+    quadrants: tuple[Option, ...] = ()
+    items_from: str | None = None
+    top: int = 8
+    report_prompt: dict[str, str] = field(default_factory=dict)
 
     def option(self, option_id: str) -> Option | None:
         for opt in self.options:
@@ -148,7 +154,8 @@ class _Checker:
 
 _QUESTION_KEYS = {
     "id", "type", "text", "short", "options", "min", "max", "ranks", "write_in",
-    "max_entries", "max_length", "duration", "live_results",
+    "max_entries", "max_length", "duration", "live_results", "quadrants", "items_from", "top",
+    "report_prompt",
 }
 
 
@@ -196,12 +203,26 @@ def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
         question = _parse_question(check, raw)
         if question is not None:
             questions.append(question)
+    _check_sources(check, questions)
     check.question = None
     if check.problems:
         raise TemplateError(check.problems)
     return WorkshopTemplate(
         id=template_id, title=title, description=description, questions=tuple(questions)
     )
+
+
+def _check_sources(check: _Checker, questions: list[Question]) -> None:
+    earlier: dict[str, Question] = {}
+    for question in questions:
+        if question.items_from is not None:
+            check.question = question.id
+            source = earlier.get(question.items_from)
+            if source is None:
+                check.problem("items_from", f"{question.items_from!r} is not an earlier question")
+            elif source.type not in ("choice", "ranked"):
+                check.problem("items_from", "must name a choice or ranked question")
+        earlier[question.id] = question
 
 
 def _parse_question(check: _Checker, raw: dict) -> Question | None:
@@ -225,6 +246,8 @@ def _parse_question(check: _Checker, raw: dict) -> Question | None:
         max_entries = check.integer(raw, "max_entries", 1, 1, 20)
         return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries)
 
+    if qtype == "fruit":
+        return _parse_fruit(check, raw, common)
     options = _parse_options(check, raw.get("options"))
     write_in = check.boolean(raw, "write_in", False)
     if qtype == "choice":
@@ -245,17 +268,42 @@ def _parse_question(check: _Checker, raw: dict) -> Question | None:
     return Question(**common, options=options, ranks=ranks, write_in=write_in)
 
 
-def _parse_options(check: _Checker, raw: Any) -> tuple[Option, ...]:
+def _parse_fruit(check: _Checker, raw: dict, common: dict) -> Question:
+    """Sort items into boxes (the fruit board): items fixed in the file, or the top answers
+    of an earlier question, taken when the question is opened."""
+    quadrants = _parse_options(check, raw.get("quadrants"), "quadrants", allow_prompt=True)
+    if quadrants and not 2 <= len(quadrants) <= 6:
+        check.problem("quadrants", "must have between 2 and 6 boxes")
+    items_from = raw.get("items_from")
+    options: tuple[Option, ...] = ()
+    if items_from is None:
+        options = _parse_options(check, raw.get("options"))
+    elif not _identifier(items_from):
+        check.problem("items_from", "must be the id of an earlier question")
+        items_from = None
+    elif "options" in raw:
+        check.problem("options", "give either options or items_from, not both")
+    top = check.integer(raw, "top", 8, 1, 20)
+    report_prompt = check.text(raw, "report_prompt", required=False)
+    return Question(
+        **common, options=options, quadrants=quadrants, items_from=items_from, top=top,
+        report_prompt=report_prompt, min_choices=1, max_choices=max(len(options), top),
+    )
+
+
+def _parse_options(
+    check: _Checker, raw: Any, name: str = "options", allow_prompt: bool = False
+) -> tuple[Option, ...]:
     if not isinstance(raw, list) or not raw:
-        check.problem("options", "must be a non-empty list")
+        check.problem(name, "must be a non-empty list")
         return ()
     if len(raw) > MAX_OPTIONS:
-        check.problem("options", f"has {len(raw)} options; at most {MAX_OPTIONS} fit on a phone")
+        check.problem(name, f"has {len(raw)} entries; at most {MAX_OPTIONS} fit on a phone")
         return ()
     options: list[Option] = []
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
-        where = f"options[{index}]"
+        where = f"{name}[{index}]"
         if not isinstance(item, dict):
             check.problem(where, "must be a mapping with id and label")
             continue
@@ -266,17 +314,27 @@ def _parse_options(check: _Checker, raw: Any) -> tuple[Option, ...]:
         if oid in seen:
             check.problem(f"{where}.id", f"{oid!r} is used twice")
         seen.add(oid)
+        allowed = {"id", "label", "exclusive"} | ({"prompt"} if allow_prompt else set())
         for key in item:
-            if key not in {"id", "label", "exclusive"}:
+            if key not in allowed:
                 check.problem(f"{where}.{key}", "unknown field")
         label = check.text(item, "label", at=f"{where}.")
+        prompt = check.text(item, "prompt", required=False, at=f"{where}.")
         exclusive = check.boolean(item, "exclusive", False)
-        options.append(Option(id=oid, label=label, exclusive=exclusive))
+        options.append(Option(id=oid, label=label, exclusive=exclusive, prompt=prompt))
     return tuple(options)
 
 
 def template_to_dict(template: WorkshopTemplate) -> dict:
     """The plain-data form stored with a run; parse_template(template_to_dict(t)) == t."""
+
+    def option(o: Option) -> dict:
+        data: dict[str, Any] = {"id": o.id, "label": o.label}
+        if o.exclusive:
+            data["exclusive"] = True
+        if o.prompt:
+            data["prompt"] = o.prompt
+        return data
 
     def question(q: Question) -> dict:
         data: dict[str, Any] = {
@@ -288,10 +346,17 @@ def template_to_dict(template: WorkshopTemplate) -> dict:
         if q.type == "text":
             data["max_entries"] = q.max_entries
             return data
-        data["options"] = [
-            {"id": o.id, "label": o.label, **({"exclusive": True} if o.exclusive else {})}
-            for o in q.options
-        ]
+        if q.type == "fruit":
+            data["quadrants"] = [option(o) for o in q.quadrants]
+            data["top"] = q.top
+            if q.report_prompt:
+                data["report_prompt"] = q.report_prompt
+            if q.items_from:
+                data["items_from"] = q.items_from
+            else:
+                data["options"] = [option(o) for o in q.options]
+            return data
+        data["options"] = [option(o) for o in q.options]
         data["write_in"] = q.write_in
         if q.type == "choice":
             data["min"], data["max"] = q.min_choices, q.max_choices

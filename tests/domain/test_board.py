@@ -1,0 +1,63 @@
+"""The discussion board's agreement logic."""
+
+from datetime import datetime
+
+from workshop.domain.aggregate import aggregate, entry_ref
+from workshop.domain.board import AGREED, FEW, SPLIT, agreement_level, build_board
+from workshop.templates_io import load_template_file
+
+from ..conftest import QUESTIONS
+
+TEMPLATE = load_template_file(f"{QUESTIONS}/kontraktsoppfolging.yaml").template
+T0 = datetime(2026, 11, 25, 9, 0)
+
+
+def row(participant, group, option=None, text=None, rank=None):
+    return {"participant": participant, "group": group, "option": option, "text": text, "rank": rank,
+            "submitted_at": T0}
+
+
+def test_agreement_levels():
+    assert agreement_level(4, 6) == AGREED
+    assert agreement_level(3, 6) == SPLIT  # exactly half is not agreement
+    assert agreement_level(2, 6) == SPLIT
+    assert agreement_level(1, 6) == FEW
+    assert agreement_level(1, 1) == AGREED
+    assert agreement_level(0, 0) == FEW
+
+
+def test_board_puts_groups_side_by_side_and_sorts_by_groups_choosing():
+    question = TEMPLATE.question("goals")
+    rows = [
+        row("p1", "Bord 1", "trust"), row("p1", "Bord 1", "env"),
+        row("p2", "Bord 2", "trust"),
+        row("p3", "Bord 3", "trust"), row("p3", "Bord 3", "digital"),
+        row("p4", "Bord 4", "digital"),
+    ]
+    board = build_board(question, aggregate(question, rows))
+    assert board["groups"] == ["Bord 1", "Bord 2", "Bord 3", "Bord 4"]
+    first = board["rows"][0]
+    assert first["key"] == "trust" and first["groups_choosing"] == 3 and first["level"] == AGREED
+    assert first["cells"] == ["chosen", "chosen", "chosen", ""]
+    by_key = {r["key"]: r for r in board["rows"]}
+    assert by_key["digital"]["level"] == SPLIT and by_key["env"]["level"] == FEW
+    assert "planned" not in by_key  # nobody chose it: not on the board
+
+
+def test_pinned_answer_goes_first():
+    question = TEMPLATE.question("goals")
+    rows = [row("p1", "Bord 1", "trust"), row("p2", "Bord 2", "trust"), row("p3", "Bord 3", "env")]
+    board = build_board(question, aggregate(question, rows), pinned={"env"})
+    assert board["rows"][0]["key"] == "env" and board["rows"][0]["pinned"]
+
+
+def test_hidden_text_is_left_out_and_pinned_text_first():
+    question = TEMPLATE.question("needs")
+    rows = [row("p1", "Bord 1", text="Gode maler"), row("p2", "Bord 2", text="Upassende"),
+            row("p3", "Bord 2", text="Eksempler")]
+    hidden = {entry_ref("p2", "Upassende")}
+    result = aggregate(question, rows, hidden=hidden)
+    board = build_board(question, result, pinned={entry_ref("p3", "Eksempler")})
+    texts = [e["text"] for e in board["entries"]]
+    assert "Upassende" not in texts and texts[0] == "Eksempler"
+    assert [g["group"] for g in board["by_group"]] == ["Bord 1", "Bord 2"]
