@@ -41,12 +41,10 @@ def vote(data):
     if not vote_allowed(participant):
         return _refusal(AnswerError("rate_limited"))
     vote_id = data.get("vote_id")
+    vote_id = vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None
     try:
         fields = normalize_fields(data.get("fields"))
-        services.submit_answer(
-            participant, data.get("question"), fields,
-            vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None,
-        )
+        services.submit_answer(participant, data.get("question"), fields, vote_id)
     except AnswerError as error:
         return _refusal(error)
     return {"ok": True, "question": data.get("question"), "vote_id": vote_id}

@@ -272,6 +272,8 @@ def join_run(run: Run, group_name: str, display_name: str = "", language: str = 
     )
     db.session.add(participant)
     db.session.commit()
+    if run.projected_question_id:  # the projector's "of N participants"
+        broadcast.results_changed(run.id, run.projected_question_id)
     return participant
 
 

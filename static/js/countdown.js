@@ -15,8 +15,10 @@
       var closesAt = parseInt(node.getAttribute("data-closes-at"), 10);
       if (!closesAt) { node.textContent = ""; continue; }
       var left = closesAt - now;
-      var word = left > 0 ? (node.getAttribute("data-left") || document.body.getAttribute("data-left") || "") : "";
-      node.textContent = left > 0 ? format(left) + (word ? " " + word : "") : (node.getAttribute("data-closed") || "0:00");
+      // The words come from the node or an ancestor (the phone's #questions carries them).
+      var words = node.closest("[data-left]") || document.body;
+      var word = left > 0 ? (words.getAttribute("data-left") || "") : "";
+      node.textContent = left > 0 ? format(left) + (word ? " " + word : "") : (words.getAttribute("data-closed") || "0:00");
       node.classList.toggle("ending", left > 0 && left < 60000);
     }
   }

@@ -35,6 +35,8 @@
     var data = options.map(function (o) { return ranked ? o.score : o.count; });
     var labels = options.map(function (o) { return wrap(o.label); });
     if (!window.Chart) { return; }
+    // The box grows with the number of bars (app.css), so every bar keeps its label.
+    el("proj-chart").parentNode.style.setProperty("--bars", labels.length);
     if (chart && chart.data.labels.length === labels.length) {
       chart.data.labels = labels;
       chart.data.datasets[0].data = data;
@@ -50,7 +52,7 @@
         plugins: { legend: { display: false }, tooltip: { enabled: false } },
         scales: {
           x: { beginAtZero: true, ticks: { precision: 0, color: "#fff", font: { size: 18 } }, grid: { color: "#444" } },
-          y: { ticks: { color: "#fff", font: { size: 20 } }, grid: { display: false } }
+          y: { ticks: { color: "#fff", font: { size: 20 }, autoSkip: false }, grid: { display: false } }
         }
       }
     });

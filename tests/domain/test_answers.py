@@ -127,3 +127,9 @@ def test_single_string_is_accepted_as_one_value():
 def test_form_is_refilled_with_the_answer_given(question, fields):
     items = validate_answer(question, fields)
     assert validate_answer(question, fields_from_items(question, items)) == items
+
+
+def test_same_written_in_topic_with_other_spacing_cannot_take_two_ranks():
+    fields = {"rank_1": [WRITE_IN], "rank_1_text": ["Felles data"], "rank_2": [WRITE_IN],
+              "rank_2_text": ["felles  data"], "rank_3": ["templates"]}
+    assert refused(TOPICS, fields) == "duplicate_rank"

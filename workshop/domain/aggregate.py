@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from .answers import write_in_key
 from .templates import WRITE_IN_PREFIX, Question, localize
 
 COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at", "place"]
@@ -21,11 +22,6 @@ def entry_ref(participant: str, text: str) -> str:
     """A stable reference to one written text of one participant (to pin or hide it)."""
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     return f"{participant}:{digest}"
-
-
-def write_in_key(text: str) -> str:
-    """Written-in answers that differ only in case or surrounding spaces count as one."""
-    return WRITE_IN_PREFIX + " ".join(text.split()).casefold()
 
 
 def borda_points(question: Question, rank: int) -> int:

@@ -48,6 +48,11 @@ class AnswerItem:
         return cls(data.get("option"), data.get("text"), data.get("rank"), data.get("place"))
 
 
+def write_in_key(text: str) -> str:
+    """Written-in answers that differ only in case or spacing count as one."""
+    return WRITE_IN_PREFIX + " ".join(text.split()).casefold()
+
+
 def normalize_fields(raw: Any) -> dict[str, list[str]]:
     """Accept {name: str | [str]} from untrusted JSON; anything else is malformed."""
     if not isinstance(raw, Mapping):
@@ -119,7 +124,7 @@ def _ranked(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerI
             text = _clean_text("".join(fields.get(f"rank_{rank}_text", [])[:1]), question)
             if not text:
                 raise AnswerError("rank_missing", rank=rank, ranks=question.ranks)
-            key = WRITE_IN_PREFIX + text.casefold()
+            key = write_in_key(text)
             item = AnswerItem(None, text, rank)
         else:
             if question.option(choice) is None:

@@ -1,0 +1,123 @@
+"""Export tables (pandas) and their CSV and Excel forms.
+
+CSV defaults to what Norwegian Excel opens correctly: UTF-8 with a byte-order mark and ';' as
+the separator. Any text that a spreadsheet would run as a formula (starting with =, +, -, @,
+a tab or a carriage return) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .aggregate import entry_ref
+from .templates import Question, localize
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ANSWER_COLUMNS = ["run_code", "group", "participant_id", "display_name", "question_id",
+                  "question_text", "option_id", "answer_text", "rank", "place", "hidden",
+                  "submitted_at"]
+GROUP_COLUMNS = ["run_code", "group", "question_id", "question_text", "respondents", "answer",
+                 "ties"]
+PLAN_COLUMNS = ["run_code", "number", "goal", "fruit", "category", "measure", "report_to",
+                "frequency", "responsible", "supplier_questions", "sanctions", "incentives", "risk"]
+
+
+def neutralize(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _iso_utc(value) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else ""
+
+
+def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict],
+                  hidden: set[str], lang: str) -> pd.DataFrame:
+    """One row per answer item, in question order, then by submission time."""
+    by_id = {q.id: q for q in questions}
+    order = {q.id: n for n, q in enumerate(questions)}
+    records = []
+    for row in rows:
+        question = by_id.get(row["question"])
+        if question is None:
+            continue
+        option = question.option(row["option"]) if row.get("option") else None
+        text = row.get("text")
+        if option is not None:
+            answer_text = localize(option.label, lang)
+        else:
+            answer_text = text or ""
+        place = ""
+        if row.get("place"):
+            box = next((q for q in question.quadrants if q.id == row["place"]), None)
+            place = localize(box.label, lang) if box else row["place"]
+        records.append({
+            "run_code": run_code, "group": row["group"], "participant_id": row["participant"],
+            "display_name": row.get("display_name") or "", "question_id": question.id,
+            "question_text": localize(question.text, lang), "option_id": row.get("option") or "",
+            # For a fruit placement the option is the goal and the text its "how to report".
+            "answer_text": answer_text if option is None or question.type != "fruit"
+            else answer_text + (f" – {text}" if text else ""),
+            "rank": row.get("rank") if row.get("rank") is not None else "",
+            "place": place,
+            "hidden": bool(text) and entry_ref(row["participant"], text) in hidden,
+            "submitted_at": _iso_utc(row["submitted_at"]),
+            "_order": (order[question.id], row["submitted_at"], row.get("rank") or 0),
+        })
+    frame = pd.DataFrame(records, columns=ANSWER_COLUMNS + ["_order"])
+    if not frame.empty:
+        frame = frame.sort_values("_order", kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def groups_table(run_code: str, questions: list[Question], results: dict[str, dict],
+                 lang: str) -> pd.DataFrame:
+    """One row per group and question: the group's answer as the results page shows it."""
+    records = []
+    for question in questions:
+        result = results[question.id]
+        for group in result["groups"]:
+            if not group["respondents"]:
+                continue
+            answer = group.get("answer", [])
+            records.append({
+                "run_code": run_code, "group": group["name"], "question_id": question.id,
+                "question_text": localize(question.text, lang),
+                "respondents": group["respondents"],
+                "answer": " | ".join(a["label"] for a in answer),
+                "ties": " | ".join(a["label"] for a in answer if a.get("tie")),
+            })
+    return pd.DataFrame(records, columns=GROUP_COLUMNS)
+
+
+def plan_table(run_code: str, rows: list[dict]) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        record = {"run_code": run_code}
+        for column in PLAN_COLUMNS[1:]:
+            value = row.get(column, "")
+            record[column] = " | ".join(value) if isinstance(value, list) else value
+        records.append(record)
+    return pd.DataFrame(records, columns=PLAN_COLUMNS)
+
+
+def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda column: column.map(neutralize) if column.dtype == object else column)
+
+
+def to_csv(frame: pd.DataFrame, sep: str = ";") -> bytes:
+    encoding = "utf-8-sig" if sep == ";" else "utf-8"
+    return _neutralized(frame).to_csv(index=False, sep=sep, lineterminator="\r\n").encode(encoding)
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _neutralized(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
