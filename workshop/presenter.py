@@ -157,3 +157,36 @@ def _padded(values: list[str], size: int) -> list[str]:
     # Show at least one more empty box than used, up to the maximum, so adding is obvious.
     shown = min(size, max(len(values) + 1, 1))
     return values + [""] * (shown - len(values))
+
+
+def board_page(run: Run, controls: bool = False) -> dict:
+    """The discussion board as the templates show it: every question, its groups side by side."""
+    lang = run.language if controls else current_language()
+    questions = {q.id: q for q in services.questions_of(run)}
+    notes = services.notes_of(run)
+    boards = []
+    for number, board in enumerate(services.board(run, lang), start=1):
+        question = questions[board["question"]]
+        board.update(
+            number=number,
+            text=localize(question.text, lang),
+            short=localize(question.short, lang) or localize(question.text, lang),
+            notes=[{"id": n.id, "text": n.text} for n in notes if n.question_id == board["question"]],
+            group_count=len(board["groups"]),
+        )
+        if board["type"] == "fruit":
+            board["boxes"] = [
+                dict(box, items=[r for r in board["rows"] if r["place"] == box["id"]])
+                for box in board["quadrants"]
+            ]
+            board["split_items"] = [r for r in board["rows"] if r["tie"]]
+        boards.append(board)
+    return {
+        "run": run.code,
+        "code": format_code(run.code),
+        "title": localize(services.template_of(run).title, lang),
+        "shared": run.board_shared,
+        "controls": controls,
+        "questions": boards,
+        "general_notes": [{"id": n.id, "text": n.text} for n in notes if n.question_id is None],
+    }

@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import broadcast
+from .domain import exports
+from .domain import plan as plan_domain
 from .domain.aggregate import aggregate
 from .domain.answers import AnswerError, AnswerItem, validate_answer
 from .domain.board import build_board
@@ -19,8 +21,8 @@ from .domain.codes import new_code, normalize_code
 from .domain.templates import (Option, Question, WorkshopTemplate, parse_template,
                                template_to_dict)
 from .extensions import db
-from .models import (Answer, BoardMark, Group, Note, Participant, QuestionState, Run, Setting,
-                     utcnow)
+from .models import (Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run,
+                     Setting, utcnow)
 
 SECRET_KEY_SETTING = "facilitator_secret_hash"
 MAX_GROUP_NAME = 40
@@ -431,3 +433,77 @@ def board(run: Run, lang: str | None = None) -> list[dict]:
         result = results(run, question.id, lang)
         boards.append(dict(build_board(question, result, pins), result=result))
     return boards
+
+
+# --- the starter follow-up plan -----------------------------------------------------------
+
+def plan_suggestions(run: Run) -> dict | None:
+    from flask import current_app
+
+    from .templates_io import load_plan_suggestions
+
+    return load_plan_suggestions(current_app.config["QUESTIONS_DIR"], run.template_id)
+
+
+def draft_plan_goals(run: Run, count: int | None = None) -> list[dict]:
+    """A draft from the results: the goals most groups chose, not put among the goals to stop."""
+    suggestions = plan_suggestions(run)
+    if suggestions is None:
+        return []
+    template = template_of(run)
+    lang = run.language
+
+    def result_of(key: str) -> dict | None:
+        question_id = suggestions.get(key)
+        return results(run, question_id, lang) if template.question(question_id or "") else None
+
+    fruit_results = result_of("fruit_question")
+    fruit_labels = {q["id"]: q["label"] for q in (fruit_results or {}).get("quadrants", [])}
+    ranked = plan_domain.rank_goals(result_of("goals_question") or {"groups": [], "options": []},
+                                    fruit_results, suggestions.get("skip_fruits", []))
+    category = plan_domain.top_category(result_of("categories_question"), suggestions)
+    return plan_domain.draft_plan(ranked, category, suggestions, lang, fruit_labels, count)
+
+
+def plan_of(run: Run) -> Plan:
+    plan = db.session.execute(select(Plan).filter_by(run_id=run.id)).scalar_one_or_none()
+    if plan is None:
+        plan = Plan(run_id=run.id, goals=draft_plan_goals(run))
+        db.session.add(plan)
+        try:
+            db.session.commit()
+        except IntegrityError:  # drafted by another request at the same moment
+            db.session.rollback()
+            plan = db.session.execute(select(Plan).filter_by(run_id=run.id)).scalar_one()
+    return plan
+
+
+def save_plan(run: Run, goals: list[dict]) -> None:
+    plan = plan_of(run)
+    plan.goals = goals
+    db.session.commit()
+    broadcast.board_changed(run.id)
+
+
+def redraft_plan(run: Run, count: int | None = None) -> None:
+    save_plan(run, draft_plan_goals(run, count))
+
+
+def plan_rows(run: Run, lang: str | None = None) -> list[dict]:
+    suggestions = plan_suggestions(run) or {}
+    return plan_domain.plan_rows(plan_of(run).goals, suggestions, lang or run.language)
+
+
+# --- exports ------------------------------------------------------------------------------
+
+def export_tables(run: Run, lang: str | None = None) -> dict:
+    """The run's answers, the groups' answers and the plan, as pandas tables."""
+    lang = lang or run.language
+    questions = questions_of(run)
+    hidden = marked(run, "hide")
+    all_results = {q.id: results(run, q.id, lang) for q in questions}
+    return {
+        "answers": exports.answers_table(run.code, questions, answer_rows(run), hidden, lang),
+        "groups": exports.groups_table(run.code, questions, all_results, lang),
+        "plan": exports.plan_table(run.code, plan_rows(run, lang)),
+    }

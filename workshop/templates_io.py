@@ -87,3 +87,15 @@ def find_template(folder: str, template_id: str) -> TemplateFile | None:
         if item.name.rsplit(".", 1)[0] == template_id:
             return item
     return None
+
+
+def load_plan_suggestions(folder: str, template_id: str) -> dict | None:
+    """The plan wording beside a template: <template id>.plan.yaml, or None if there is none."""
+    from .domain.plan import check_suggestions
+
+    path = os.path.join(folder, f"{template_id}.plan.yaml")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.load(handle.read(), Loader=_NoAliasLoader)  # noqa: S506
+    return check_suggestions(data, os.path.basename(path))

@@ -24,6 +24,15 @@ def entry_ref(participant: str, text: str) -> str:
     return f"{participant}:{digest}"
 
 
+def is_hidden(row: dict, hidden: Collection[str]) -> bool:
+    """A text is hidden by its own ref, or, for a written-in answer, by its option key (which
+    hides the same text written by everyone)."""
+    text = row.get("text")
+    if not hidden or not isinstance(text, str):
+        return False
+    return entry_ref(row["participant"], text) in hidden or write_in_key(text) in hidden
+
+
 def borda_points(question: Question, rank: int) -> int:
     """Ranked choices score ranks..1: with three ranks, first place 3, second 2, third 1."""
     return question.ranks + 1 - rank
@@ -34,11 +43,7 @@ def aggregate(
     hidden: Collection[str] = frozenset(),
 ) -> dict:
     """Results of one question. Written texts whose entry_ref is in `hidden` are left out."""
-    rows = [
-        r for r in rows
-        if not (hidden and isinstance(r.get("text"), str)
-                and entry_ref(r["participant"], r["text"]) in hidden)
-    ]
+    rows = [r for r in rows if not is_hidden(r, hidden)]
     df = pd.DataFrame(rows, columns=COLUMNS)
     group_names = list(dict.fromkeys([*groups, *sorted(df["group"].dropna().unique())]))
     respondents = int(df["participant"].nunique())

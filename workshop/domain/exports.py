@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .aggregate import entry_ref
+from .aggregate import is_hidden
 from .templates import Question, localize
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +65,7 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             else answer_text + (f" – {text}" if text else ""),
             "rank": row.get("rank") if row.get("rank") is not None else "",
             "place": place,
-            "hidden": bool(text) and entry_ref(row["participant"], text) in hidden,
+            "hidden": is_hidden(row, hidden),
             "submitted_at": _iso_utc(row["submitted_at"]),
             "_order": (order[question.id], row["submitted_at"], row.get("rank") or 0),
         })

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -16,3 +17,46 @@ class NewRunForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """CSRF only: the buttons that open, close and reveal questions."""
+
+
+class MarkForm(FlaskForm):
+    """Pin or hide an answer on the board (on="1"), or undo it (on="0")."""
+
+    question_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    kind = HiddenField(validators=[AnyOf(["pin", "hide"])])
+    ref = HiddenField(validators=[DataRequired(), Length(max=300)])
+    on = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class NoteForm(FlaskForm):
+    question_id = HiddenField(validators=[Optional(), Length(max=64)])
+    text = TextAreaField(_l("Discussion note"), validators=[DataRequired(), Length(max=500)])
+
+
+class ShareForm(FlaskForm):
+    on = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class GoalForm(Form):
+    goal = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
+    fruit = StringField(_l("Fruit"), validators=[Optional(), Length(max=100)])
+    category = SelectField(_l("Procurement category"), choices=[], validate_choice=True)
+    measure = TextAreaField(_l("What to measure and report"), validators=[Optional(), Length(max=600)])
+    report_to = SelectMultipleField(_l("Report to"), choices=[])
+    frequency = SelectField(_l("How often"), choices=[])
+    responsible = StringField(_l("Responsible (role)"), validators=[Optional(), Length(max=100)])
+    supplier_questions = TextAreaField(
+        _l("First questions for the supplier (one per line)"),
+        validators=[Optional(), Length(max=1500)])
+    sanctions = SelectMultipleField(_l("Sanctions"), choices=[])
+    incentives = SelectMultipleField(_l("Incentives"), choices=[])
+    risk = TextAreaField(_l("Risk it answers"), validators=[Optional(), Length(max=400)])
+    remove = BooleanField(_l("Remove this goal"))
+
+
+class PlanForm(FlaskForm):
+    goals = FieldList(FormField(GoalForm), min_entries=0, max_entries=8)
+
+
+class RedraftForm(FlaskForm):
+    count = SelectField(_l("Number of goals"), choices=[("3", "3"), ("4", "4"), ("5", "5")], default="4")

@@ -96,7 +96,8 @@ def run_console(code: str):
     template = services.template_of(run)
     states = services.question_states(run)
     questions = [
-        {"id": q.id, "text": presenter.localized(q.text), "type": q.type,
+        {"id": q.id, "text": presenter.localized(q.text), "type": q.type, "top": q.top,
+         "draws_items": bool(q.items_from),
          "status": services.status_of(states[q.id]), "revealed": states[q.id].revealed,
          "projected": run.projected_question_id == q.id,
          "closes_at": presenter.epoch_ms(states[q.id].closes_at),
@@ -117,7 +118,11 @@ def question_action(code: str, question_id: str, action: str):
     handler = ACTIONS.get(action)
     if handler is None or services.template_of(run).question(question_id) is None:
         abort(404)
-    handler(run, question_id)
+    top = request.form.get("top", "")
+    if action == "open" and top.isdigit() and 1 <= int(top) <= 20:
+        services.open_question(run, question_id, top=int(top))  # how many goals the fruit board takes
+    else:
+        handler(run, question_id)
     return redirect(url_for(".run_console", code=run.code))
 
 

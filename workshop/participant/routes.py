@@ -121,3 +121,36 @@ def set_language(lang: str):
     if not target.startswith("/") or target.startswith("//"):
         target = url_for(".index")
     return redirect(target)
+
+
+@bp.route("/r/<code>/board")
+def board(code: str):
+    run = _run_or_404(code)
+    if _current_participant(run) is None:
+        return redirect(url_for(".join", code=run.code))
+    return render_template("participant/board.html", run=run, board=_shared_board(run))
+
+
+@bp.route("/r/<code>/board/fragment")
+def board_fragment(code: str):
+    run = _run_or_404(code)
+    if _current_participant(run) is None:
+        abort(403)
+    return render_template("_board.html", board=_shared_board(run))
+
+
+def _shared_board(run):
+    # Until the facilitator shares the board, phones see that it is coming, not the answers.
+    return presenter.board_page(run) if run.board_shared else None
+
+
+@bp.route("/r/<code>/plan")
+def plan(code: str):
+    run = _run_or_404(code)
+    if _current_participant(run) is None:
+        return redirect(url_for(".join", code=run.code))
+    if services.plan_suggestions(run) is None or not run.board_shared:
+        abort(404, description=_("The plan is shown here when the facilitator shares it."))
+    template = services.template_of(run)
+    return render_template("plan_view.html", run=run, rows=services.plan_rows(run),
+                           title=presenter.localized(template.title), code=presenter.format_code(run.code))

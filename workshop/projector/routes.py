@@ -24,3 +24,24 @@ def projector(code: str):
         join_url=url_for("participant.join", code=run.code, _external=True),
         qr_url=url_for("facilitator.qr_code", code=run.code),
     )
+
+
+@bp.route("/<code>/board")
+@facilitator_required
+def board(code: str):
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404)
+    return render_template(
+        "projector/board.html", run=run, board=presenter.board_page(run),
+        fragment_url=url_for(".board_fragment", code=run.code),
+    )
+
+
+@bp.route("/<code>/board/fragment")
+@facilitator_required
+def board_fragment(code: str):
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404)
+    return render_template("_board.html", board=presenter.board_page(run))
