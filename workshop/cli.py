@@ -85,6 +85,33 @@ def reset_secret(_args: argparse.Namespace) -> None:
         print(f"New facilitator secret: {services.reset_facilitator_secret()}")
 
 
+def export(args: argparse.Namespace) -> None:
+    """Write a run's CSV files and workbook without a browser."""
+    from . import create_app, services
+    from .domain import exports
+
+    app = create_app()
+    with app.test_request_context():
+        run = services.run_by_code(args.code)
+        if run is None:
+            print(f"No run has the code {args.code!r}.", file=sys.stderr)
+            raise SystemExit(1)
+        tables = services.export_tables(run)
+        os.makedirs(args.out, exist_ok=True)
+        written = []
+        for name, frame in tables.items():
+            path = os.path.join(args.out, f"{run.code}-{name}.csv")
+            with open(path, "wb") as handle:
+                handle.write(exports.to_csv(frame, sep=args.sep))
+            written.append(path)
+        path = os.path.join(args.out, f"{run.code}.xlsx")
+        with open(path, "wb") as handle:
+            handle.write(exports.to_xlsx(tables))
+        written.append(path)
+    for path in written:
+        print(path)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="workshop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +123,12 @@ def main(argv: list[str] | None = None) -> None:
     serve_parser.set_defaults(handler=serve)
     reset_parser = commands.add_parser("reset-secret", help="make a new facilitator secret")
     reset_parser.set_defaults(handler=reset_secret)
+    export_parser = commands.add_parser("export", help="write a run's answers, group answers and plan")
+    export_parser.add_argument("code", help="the run's join code")
+    export_parser.add_argument("--out", default=".", help="folder to write the files to")
+    export_parser.add_argument("--sep", default=";", choices=[";", ","],
+                               help="CSV separator (';' with BOM opens in Norwegian Excel)")
+    export_parser.set_defaults(handler=export)
     args = parser.parse_args(argv)
     args.handler(args)
 

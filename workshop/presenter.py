@@ -119,7 +119,7 @@ def phone_page(run: Run, participant) -> dict:
                 for q in question.quadrants
             ],
             "report_prompt": localize(question.report_prompt, lang),
-            "items": [
+            "fruit_items": [
                 {"index": n, "label": localize(o.label, lang),
                  "place": "".join(fields.get(f"place_{n}", [])[:1]),
                  "report": "".join(fields.get(f"report_{n}", [])[:1])}

@@ -63,13 +63,14 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             # For a fruit placement the option is the goal and the text its "how to report".
             "answer_text": answer_text if option is None or question.type != "fruit"
             else answer_text + (f" – {text}" if text else ""),
-            "rank": row.get("rank") if row.get("rank") is not None else "",
+            "rank": row.get("rank"),
             "place": place,
             "hidden": is_hidden(row, hidden),
             "submitted_at": _iso_utc(row["submitted_at"]),
             "_order": (order[question.id], row["submitted_at"], row.get("rank") or 0),
         })
     frame = pd.DataFrame(records, columns=ANSWER_COLUMNS + ["_order"])
+    frame["rank"] = frame["rank"].astype("Int64")  # empty where the answer has no rank
     if not frame.empty:
         frame = frame.sort_values("_order", kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)
@@ -107,7 +108,10 @@ def plan_table(run_code: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda column: column.map(neutralize) if column.dtype == object else column)
+    return frame.apply(
+        lambda column: column.map(neutralize)
+        if pd.api.types.is_string_dtype(column) or column.dtype == object else column
+    )
 
 
 def to_csv(frame: pd.DataFrame, sep: str = ";") -> bytes:
