@@ -41,3 +41,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # Rate limits. A whole room may sit behind one public address (the venue's NAT), so
+        # per-address limits are generous and the tight ones are per participant.
+        self.JOIN_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_LIMIT", "3000/minute")
+        self.VOTE_LIMIT_PER_PARTICIPANT = os.environ.get("WORKSHOP_VOTE_LIMIT", "30/minute")
+        self.VOTE_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_VOTE_LIMIT_PER_ADDRESS", "20000/minute")

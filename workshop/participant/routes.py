@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
 
 from .. import presenter, services
@@ -28,8 +28,12 @@ def _current_participant(run):
     return services.participant_by_token(run, participant_token(run))
 
 
+def _join_limit() -> str:
+    return current_app.config["JOIN_LIMIT_PER_ADDRESS"]
+
+
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit("60/minute", methods=["POST"])
+@limiter.limit(_join_limit, methods=["POST"])
 def index():
     form = CodeForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
@@ -41,7 +45,7 @@ def index():
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit("120/minute", methods=["POST"])
+@limiter.limit(_join_limit, methods=["POST"])
 def join(code: str):
     run = _run_or_404(code)
     if _current_participant(run) is not None:

@@ -1,0 +1,75 @@
+"""Schema changes come with migrations, and a database of the previous release keeps its data."""
+
+import json
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from workshop import ROOT, create_app, services
+from workshop.domain.templates import template_to_dict
+from workshop.templates_io import find_template
+from workshop.extensions import db
+
+from ..conftest import QUESTIONS
+
+MIGRATIONS = f"{ROOT}/migrations"
+
+
+def migrated_app(tmp_path, monkeypatch, path):
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                       "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "WTF_CSRF_ENABLED": False})
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path, monkeypatch):
+    app = migrated_app(tmp_path, monkeypatch, tmp_path / "fresh.sqlite")
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_database_of_release_0001_keeps_its_runs_and_answers(tmp_path, monkeypatch):
+    path = tmp_path / "release1.sqlite"
+    # Write a database exactly as release 0001 left it: its schema, then its rows.
+    old = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SCHEMA_MANAGED_ELSEWHERE": True, "QUESTIONS_DIR": QUESTIONS})
+    with old.app_context():
+        upgrade(directory=MIGRATIONS, revision="0001")
+        snapshot = template_to_dict(find_template(QUESTIONS, "kontraktsoppfolging").template)
+        snapshot["questions"] = snapshot["questions"][:4]  # release 0001 had the four questions
+        template = json.dumps(snapshot)
+    connection = sqlite3.connect(path)
+    connection.executescript(f"""
+        INSERT INTO setting VALUES ('facilitator_secret_hash', 'scrypt:32768:8:1$x$y');
+        INSERT INTO run (id, code, template_id, template, language, projected_question_id, created_at)
+            VALUES (1, 'K7M4QX', 'kontraktsoppfolging', '{template.replace("'", "''")}', 'nb', 'goals',
+                    '2026-11-20 09:00:00');
+        INSERT INTO question_state (id, run_id, question_id, status, opened_at, closes_at, revealed)
+            VALUES (1, 1, 'categories', 'closed', '2026-11-20 09:01:00', '2026-11-20 09:11:00', 0),
+                   (2, 1, 'goals', 'closed', '2026-11-20 09:01:00', '2026-11-20 09:11:00', 1),
+                   (3, 1, 'topics', 'draft', NULL, NULL, 0), (4, 1, 'needs', 'draft', NULL, NULL, 0);
+        INSERT INTO "group" (id, run_id, name) VALUES (1, 1, 'Bord 1'), (2, 1, 'Bord 2');
+        INSERT INTO participant (id, run_id, group_id, token, public_id, display_name, language, created_at)
+            VALUES (1, 1, 1, 'tok-1', 'p-aaaa', 'Åse', 'nb', '2026-11-20 09:00:30'),
+                   (2, 1, 2, 'tok-2', 'p-bbbb', NULL, 'nb', '2026-11-20 09:00:40');
+        INSERT INTO answer (id, run_id, participant_id, question_id, items, vote_id, submitted_at)
+            VALUES (1, 1, 1, 'goals', '[{{"option": "trust", "text": null, "rank": null}}]', 'v1', '2026-11-20 09:05:00'),
+                   (2, 1, 2, 'goals', '[{{"option": "trust", "text": null, "rank": null}}, {{"option": null, "text": "Lokale jobber", "rank": null}}]', NULL, '2026-11-20 09:06:00'),
+                   (3, 1, 1, 'categories', '[{{"option": "C", "text": null, "rank": null}}]', NULL, '2026-11-20 09:05:30');
+    """)
+    connection.commit()
+    connection.close()
+
+    app = migrated_app(tmp_path, monkeypatch, path)  # the new release migrates at start
+    with app.test_request_context():
+        run = services.run_by_code("K7M4QX")
+        assert run is not None and run.board_shared is False
+        goals = {o["key"]: o["count"] for o in services.results(run, "goals")["options"]}
+        assert goals["trust"] == 2 and goals["~lokale jobber"] == 1
+        assert services.results(run, "categories")["respondents"] == 1
+        tables = services.export_tables(run)
+        assert len(tables["answers"]) == 4 and "Åse" in set(tables["answers"]["display_name"])
+    version = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert version != "0001"
