@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     broadcast.init_app(app)
 
     from .facilitator import board as _facilitator_board  # noqa: F401  (its routes join the blueprint)
+    from .facilitator import manage as _facilitator_manage  # noqa: F401
     from .facilitator.routes import bp as facilitator_bp
     from .participant.routes import bp as participant_bp
     from .projector.routes import bp as projector_bp

@@ -112,6 +112,52 @@ def export(args: argparse.Namespace) -> None:
         print(path)
 
 
+def rehearse(args: argparse.Namespace) -> None:
+    """Fill a run (or a new one) with simulated participants, through the same path as phones."""
+    import time
+
+    from . import create_app, services
+    from .templates_io import find_template
+
+    app = create_app()
+    with app.test_request_context():
+        if args.code:
+            run = services.run_by_code(args.code)
+            if run is None:
+                print(f"No run has the code {args.code!r}.", file=sys.stderr)
+                raise SystemExit(1)
+        else:
+            found = find_template(app.config["QUESTIONS_DIR"], args.template)
+            if found is None or not found.ok:
+                print(f"No usable workshop template {args.template!r}.", file=sys.stderr)
+                raise SystemExit(1)
+            run = services.create_run(found.template, args.lang)
+        sent = services.rehearse(run, args.participants, args.groups, args.seed, args.delay,
+                                 group_prefix=args.group_prefix, sleep=time.sleep)
+        print(f"Run {run.code}: {args.participants} simulated participants in {args.groups} groups "
+              f"gave {len(sent)} answers.")
+
+
+def validate(args: argparse.Namespace) -> None:
+    """Check workshop files; print every problem with file, line and field. Exit 1 if any."""
+    from babel.support import Translations
+
+    from .templates_io import load_template_file
+
+    lang = args.lang or ("en" if os.environ.get("LANG", "").startswith("en") else "nb")
+    translations = Translations.load(os.path.join(os.path.dirname(__file__), "translations"), [lang])
+    failed = False
+    for path in args.files:
+        checked = load_template_file(path)
+        if checked.ok:
+            print(translations.gettext("%(file)s: no problems") % {"file": path})
+            continue
+        failed = True
+        for problem in checked.problems:
+            print(problem.render(translations.gettext))
+    raise SystemExit(1 if failed else 0)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="workshop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +175,22 @@ def main(argv: list[str] | None = None) -> None:
     export_parser.add_argument("--sep", default=";", choices=[";", ","],
                                help="CSV separator (';' with BOM opens in Norwegian Excel)")
     export_parser.set_defaults(handler=export)
+    rehearse_parser = commands.add_parser("rehearse", help="fill a run with simulated participants")
+    rehearse_parser.add_argument("code", nargs="?", help="the run's code (default: start a new run)")
+    rehearse_parser.add_argument("--template", default="kontraktsoppfolging")
+    rehearse_parser.add_argument("--lang", default="nb", choices=["nb", "en"])
+    rehearse_parser.add_argument("--participants", type=int, default=30)
+    rehearse_parser.add_argument("--groups", type=int, default=5)
+    rehearse_parser.add_argument("--seed", type=int, default=1)
+    rehearse_parser.add_argument("--delay", type=float, default=0.0,
+                                 help="seconds between answers (a live rehearsal on the projector)")
+    rehearse_parser.add_argument("--group-prefix", default="Bord")
+    rehearse_parser.set_defaults(handler=rehearse)
+    validate_parser = commands.add_parser("validate", help="check workshop files for problems")
+    validate_parser.add_argument("files", nargs="+", help="workshop files (YAML)")
+    validate_parser.add_argument("--lang", choices=["nb", "en"],
+                                 help="language of the messages (default from LANG, else nb)")
+    validate_parser.set_defaults(handler=validate)
     args = parser.parse_args(argv)
     args.handler(args)
 

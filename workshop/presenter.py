@@ -80,65 +80,88 @@ def phone_page(run: Run, participant) -> dict:
     states = services.question_states(run)
     answers = services.own_answers(participant)
     questions = []
-    for question in services.questions_of(run):
+    for number, question in enumerate(services.questions_of(run), start=1):
         state = states[question.id]
         status = services.status_of(state)
         if status == "draft":
             continue
-        items = answers.get(question.id, [])
-        fields = fields_from_items(question, items)
-        questions.append({
-            "id": question.id,
-            "type": question.type,
-            "text": localize(question.text, lang),
-            "status": status,
-            "open": status == "open",
-            "closes_at": epoch_ms(state.closes_at),
-            "answered": bool(items),
-            "revealed": state.revealed,
-            "min": question.min_choices,
-            "max": question.max_choices,
-            "max_length": question.max_length,
-            "write_in": question.write_in,
-            "options": [
-                {"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
-                 "checked": o.id in fields.get("option", [])}
-                for o in question.options
-            ],
-            "write_in_value": "".join(fields.get("write_in", [])[:1]),
-            "ranks": [
-                {"rank": r,
-                 "selected": "".join(fields.get(f"rank_{r}", [])[:1]),
-                 "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
-                for r in range(1, question.ranks + 1)
-            ] if question.type == "ranked" else [],
-            "entries": _padded(fields.get("entry", []), question.max_entries)
-            if question.type == "text" else [],
-            "quadrants": [
-                {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
-                for q in question.quadrants
-            ],
-            "report_prompt": localize(question.report_prompt, lang),
-            "fruit_items": [
-                {"index": n, "label": localize(o.label, lang),
-                 "place": "".join(fields.get(f"place_{n}", [])[:1]),
-                 "report": "".join(fields.get(f"report_{n}", [])[:1])}
-                for n, o in enumerate(question.options, start=1)
-            ] if question.type == "fruit" else [],
-            "my_answer": [_item_text(question, i, lang)
-                          for i in sorted(items, key=lambda i: i.rank or 0)],
-            "results": services.results(run, question.id, lang)
-            if state.revealed else None,
-        })
-    group = participant.group.name
+        phone = phone_question(question, lang, answers.get(question.id, []), number)
+        phone.update(
+            status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),
+            revealed=state.revealed,
+            results=services.results(run, question.id, lang) if state.revealed else None,
+        )
+        questions.append(phone)
     return {
         "code": format_code(run.code),
         "run": run.code,
         "title": localize(template.title, lang),
-        "group": group,
+        "group": participant.group.name,
         "name": participant.display_name,
         "questions": questions,
         "write_in_value": WRITE_IN,
+    }
+
+
+def template_preview(template) -> dict:
+    """Every question of a template as a phone will show it (a fruit board shows sample items)."""
+    from dataclasses import replace
+
+    lang = current_language()
+    questions = []
+    for number, question in enumerate(template.questions, start=1):
+        if question.items_from and not question.options:
+            source = template.question(question.items_from)
+            question = replace(question, options=source.options[: min(3, question.top)])
+        phone = phone_question(question, lang, [], number)
+        phone.update(status="open", open=True, closes_at=None, revealed=False, results=None,
+                     duration_minutes=question.duration // 60)
+        questions.append(phone)
+    return {"id": template.id, "title": localize(template.title, lang),
+            "description": localize(template.description, lang), "questions": questions,
+            "write_in_value": WRITE_IN, "preview": True}
+
+
+def phone_question(question, lang: str, items: list, number: int) -> dict:
+    """One question's form on a phone, filled with the participant's current answer."""
+    fields = fields_from_items(question, items)
+    return {
+        "id": question.id,
+        "number": number,
+        "type": question.type,
+        "text": localize(question.text, lang),
+        "answered": bool(items),
+        "min": question.min_choices,
+        "max": question.max_choices,
+        "max_length": question.max_length,
+        "write_in": question.write_in,
+        "options": [
+            {"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
+             "checked": o.id in fields.get("option", [])}
+            for o in question.options
+        ],
+        "write_in_value": "".join(fields.get("write_in", [])[:1]),
+        "ranks": [
+            {"rank": r,
+             "selected": "".join(fields.get(f"rank_{r}", [])[:1]),
+             "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
+            for r in range(1, question.ranks + 1)
+        ] if question.type == "ranked" else [],
+        "rank_count": question.ranks,
+        "entries": _padded(fields.get("entry", []), question.max_entries)
+        if question.type == "text" else [],
+        "quadrants": [
+            {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
+            for q in question.quadrants
+        ],
+        "report_prompt": localize(question.report_prompt, lang),
+        "fruit_items": [
+            {"index": n, "label": localize(o.label, lang),
+             "place": "".join(fields.get(f"place_{n}", [])[:1]),
+             "report": "".join(fields.get(f"report_{n}", [])[:1])}
+            for n, o in enumerate(question.options, start=1)
+        ] if question.type == "fruit" else [],
+        "my_answer": [_item_text(question, i, lang) for i in sorted(items, key=lambda i: i.rank or 0)],
     }
 
 

@@ -507,3 +507,59 @@ def export_tables(run: Run, lang: str | None = None) -> dict:
         "groups": exports.groups_table(run.code, questions, all_results, lang),
         "plan": exports.plan_table(run.code, plan_rows(run, lang)),
     }
+
+
+# --- rehearsal, clearing and deleting runs -------------------------------------------------
+
+def rehearse(run: Run, participants: int = 30, groups: int = 5, seed: int = 1,
+             delay: float = 0.0, group_prefix: str = "Table", sleep=None) -> dict:
+    """Fill a run with simulated participants who answer through the same path as phones.
+
+    Returns what each simulated participant last sent: {(public_id, question_id): fields}."""
+    from .domain.simulate import sample_texts, simulated_votes
+
+    template = template_of(run)
+    if all(status_of(s) != "open" for s in question_states(run).values()):
+        open_all(run)
+    people = [join_run(run, f"{group_prefix} {n % groups + 1}", f"Sim {n + 1}")
+              for n in range(participants)]
+    texts = sample_texts(template, run.language)
+    sent: dict[tuple[str, str], dict] = {}
+
+    def vote_all(questions: list[Question], seed_offset: int) -> None:
+        for vote in simulated_votes(questions, participants, seed + seed_offset, texts):
+            person = people[vote.participant]
+            submit_answer(person, vote.question, vote.fields)
+            sent[(person.public_id, vote.question)] = vote.fields
+            if delay and sleep:
+                sleep(delay)
+
+    vote_all([q for q in questions_of(run) if q.items_from is None], 0)
+    for question in template.questions:  # then the fruit board, drawn from those answers
+        if question.items_from:
+            open_question(run, question.id)
+            vote_all([question_of(run, question.id)], 1)
+    return sent
+
+
+def clear_run(run: Run) -> None:
+    """Start the run fresh: no participants, answers, marks, notes or plan; questions closed."""
+    for model in (Answer, BoardMark, Note, Plan, Participant, Group):
+        db.session.query(model).filter_by(run_id=run.id).delete(synchronize_session=False)
+    for state in question_states(run).values():
+        state.status, state.opened_at, state.closes_at = "draft", None, None
+        state.revealed, state.items = False, None
+    run.board_shared = False
+    run.projected_question_id = template_of(run).questions[0].id
+    db.session.commit()
+    broadcast.state_changed(run.id)
+    broadcast.board_changed(run.id)
+
+
+def delete_run(run: Run) -> None:
+    """A real delete (GDPR): the run and everything its participants left in it."""
+    run_id = run.id
+    for model in (Answer, BoardMark, Note, Plan, Participant, Group, QuestionState):
+        db.session.query(model).filter_by(run_id=run_id).delete(synchronize_session=False)
+    db.session.delete(run)
+    db.session.commit()

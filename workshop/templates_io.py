@@ -7,11 +7,12 @@ start a run from it, and keeps serving the others.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import yaml
 
-from .domain.templates import Problem, TemplateError, WorkshopTemplate, parse_template
+from .domain.templates import N_, Problem, TemplateError, WorkshopTemplate, parse_template
 
 MAX_FILE_BYTES = 512 * 1024
 SUFFIXES = (".yaml", ".yml")
@@ -43,31 +44,67 @@ class TemplateFile:
         return self.template is not None
 
 
+def _too_large(source: str) -> TemplateError:
+    return TemplateError([Problem(source, None, "(file)", N_("is larger than %(size)s"),
+                                  {"size": "512 KiB"})])
+
+
 def load_template_text(text: str, source: str) -> WorkshopTemplate:
+    """Parse and validate a workshop file; every problem names its file, line and field."""
     if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
-        raise TemplateError([Problem(source, None, "(file)", "is larger than 512 KiB")])
+        raise _too_large(source)
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        root = yaml.compose(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
         reason = getattr(exc, "problem", None) or str(exc)
-        raise TemplateError([Problem(source, None, where, f"is not valid YAML: {reason}")]) from None
-    return parse_template(data, source)
+        raise TemplateError([Problem(source, None, "(file)", N_("is not valid YAML: %(reason)s"),
+                                     {"reason": reason}, line=mark.line + 1 if mark else None)]
+                            ) from None
+    try:
+        return parse_template(data, source)
+    except TemplateError as error:
+        raise TemplateError([replace(p, line=_line_of(root, p)) for p in error.problems]) from None
+
+
+def _line_of(root, problem: Problem) -> int | None:
+    """The line in the file that a problem points at: the deepest node of its path found."""
+    node = root
+    path: list[str | int] = []
+    if problem.index is not None:
+        path += ["questions", problem.index - 1]
+    for token in problem.field.split("."):
+        match = re.fullmatch(r"([^\[]+)\[(\d+)\]", token)
+        path += [match.group(1), int(match.group(2)) - 1] if match else [token]
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == step), None)
+            if child is None:
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == step), None)
+                child = key
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            child = node.value[step]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1 if node is not None else None
 
 
 def load_template_file(path: str) -> TemplateFile:
-    name = os.path.basename(path)
+    name = path if os.path.dirname(path) and not os.path.isabs(path) else os.path.basename(path)
     try:
         if os.path.getsize(path) > MAX_FILE_BYTES:
-            raise TemplateError([Problem(name, None, "(file)", "is larger than 512 KiB")])
+            raise _too_large(name)
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
         return TemplateFile(name, load_template_text(text, name))
     except TemplateError as exc:
         return TemplateFile(name, None, tuple(exc.problems))
     except (OSError, UnicodeDecodeError) as exc:
-        return TemplateFile(name, None, (Problem(name, None, "(file)", f"cannot be read: {exc}"),))
+        return TemplateFile(name, None, (Problem(name, None, "(file)", N_("cannot be read: %(reason)s"),
+                                                 {"reason": str(exc)}),))
 
 
 def list_template_files(folder: str) -> list[TemplateFile]:

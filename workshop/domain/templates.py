@@ -17,18 +17,33 @@ MAX_TEXT_LENGTH = 2000
 WRITE_IN_PREFIX = "~"  # option keys of written-in answers; template ids cannot start with it
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation; the web layer and the CLI translate it when shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class Problem:
     source: str
     question: str | None
     field: str
-    message: str
+    message: str  # an English message with %(name)s placeholders filled from params
+    params: dict = field(default_factory=dict, compare=False)
+    index: int | None = None  # the question's position in the file (1-based)
+    line: int | None = None
+
+    def render(self, translate=lambda text: text) -> str:
+        """The problem in words, translated by `translate` (a gettext function)."""
+        parts = [self.source]
+        if self.line:
+            parts.append(translate("line %(line)s") % {"line": self.line})
+        if self.question:
+            parts.append(translate("question %(question)s") % {"question": repr(self.question)})
+        parts.append(translate("field %(field)s") % {"field": repr(self.field)})
+        return ", ".join(parts) + ": " + translate(self.message) % self.params
 
     def __str__(self) -> str:
-        where = self.source
-        if self.question:
-            where += f", question {self.question!r}"
-        return f"{where}, field {self.field!r}: {self.message}"
+        return self.render()
 
 
 class TemplateError(ValueError):
@@ -103,51 +118,55 @@ class _Checker:
         self.source = source
         self.problems: list[Problem] = []
         self.question: str | None = None
+        self.index: int | None = None
 
-    def problem(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.source, self.question, field_name, message))
+    def problem(self, field_name: str, message: str, **params: Any) -> None:
+        self.problems.append(
+            Problem(self.source, self.question, field_name, message, params, self.index)
+        )
 
     def text(self, data: dict, key: str, required: bool = True, at: str = "") -> dict[str, str]:
         value = data.get(key)
         key = at + key
         if value is None:
             if required:
-                self.problem(key, "is missing; give the text in nb and en")
+                self.problem(key, N_("is missing; give the text in nb and en"))
             return {}
         if isinstance(value, str):
-            self.problem(key, "must give both languages, e.g. {nb: ..., en: ...}")
+            self.problem(key, N_("must give both languages, e.g. {nb: ..., en: ...}"))
             return {}
         if not isinstance(value, dict):
-            self.problem(key, "must be a mapping of language to text")
+            self.problem(key, N_("must be a mapping of language to text"))
             return {}
         result = {}
         for lang in LANGUAGES:
             v = value.get(lang)
             if not isinstance(v, str) or not v.strip():
-                self.problem(f"{key}.{lang}", "is missing or empty")
+                self.problem(f"{key}.{lang}", N_("is missing or empty"))
             elif len(v) > MAX_TEXT_LENGTH:
-                self.problem(f"{key}.{lang}", f"is longer than {MAX_TEXT_LENGTH} characters")
+                self.problem(f"{key}.{lang}", N_("is longer than %(max)s characters"), max=MAX_TEXT_LENGTH)
             else:
                 result[lang] = v.strip()
         for lang in value:
             if lang not in LANGUAGES:
-                self.problem(f"{key}.{lang}", f"unknown language; use {', '.join(LANGUAGES)}")
+                self.problem(f"{key}.{lang}", N_("unknown language; use %(languages)s"),
+                             languages=", ".join(LANGUAGES))
         return result
 
     def integer(self, data: dict, key: str, default: int, low: int, high: int) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, "must be a whole number")
+            self.problem(key, N_("must be a whole number"))
             return default
         if not low <= value <= high:
-            self.problem(key, f"must be between {low} and {high}")
+            self.problem(key, N_("must be between %(low)s and %(high)s"), low=low, high=high)
             return default
         return value
 
     def boolean(self, data: dict, key: str, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.problem(key, "must be true or false")
+            self.problem(key, N_("must be true or false"))
             return default
         return value
 
@@ -171,40 +190,41 @@ def _identifier(value: Any) -> bool:
 def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
     check = _Checker(source)
     if not isinstance(data, dict):
-        check.problem("(file)", "must be a mapping with id, title and questions")
+        check.problem("(file)", N_("must be a mapping with id, title and questions"))
         raise TemplateError(check.problems)
     template_id = data.get("id")
     if not _identifier(template_id):
-        check.problem("id", "must be a short identifier (letters, digits, _ or -)")
+        check.problem("id", N_("must be a short identifier (letters, digits, _ or -)"))
     title = check.text(data, "title")
     description = check.text(data, "description", required=False)
     raw_questions = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw_questions, list) or not raw_questions:
-        check.problem("questions", "must be a non-empty list")
+        check.problem("questions", N_("must be a non-empty list"))
         raw_questions = []
     elif len(raw_questions) > MAX_QUESTIONS:
-        check.problem("questions", f"has more than {MAX_QUESTIONS} questions")
+        check.problem("questions", N_("has more than %(max)s questions"), max=MAX_QUESTIONS)
         raw_questions = []
     seen_ids: set[str] = set()
     for index, raw in enumerate(raw_questions, start=1):
         check.question = f"#{index}"
+        check.index = index
         if not isinstance(raw, dict):
-            check.problem("(question)", "must be a mapping")
+            check.problem("(question)", N_("must be a mapping"))
             continue
         qid = raw.get("id")
         if _identifier(qid):
             check.question = qid
             if qid in seen_ids:
-                check.problem("id", "is used by another question")
+                check.problem("id", N_("is used by another question"))
             seen_ids.add(qid)
         else:
-            check.problem("id", "must be a short identifier (letters, digits, _ or -)")
+            check.problem("id", N_("must be a short identifier (letters, digits, _ or -)"))
         question = _parse_question(check, raw)
         if question is not None:
             questions.append(question)
     _check_sources(check, questions)
-    check.question = None
+    check.question = check.index = None
     if check.problems:
         raise TemplateError(check.problems)
     return WorkshopTemplate(
@@ -214,24 +234,27 @@ def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
 
 def _check_sources(check: _Checker, questions: list[Question]) -> None:
     earlier: dict[str, Question] = {}
-    for question in questions:
+    for index, question in enumerate(questions, start=1):
         if question.items_from is not None:
             check.question = question.id
+            check.index = index
             source = earlier.get(question.items_from)
             if source is None:
-                check.problem("items_from", f"{question.items_from!r} is not an earlier question")
+                check.problem("items_from", N_("%(source)s is not an earlier question"),
+                              source=repr(question.items_from))
             elif source.type not in ("choice", "ranked"):
-                check.problem("items_from", "must name a choice or ranked question")
+                check.problem("items_from", N_("must name a choice or ranked question"))
         earlier[question.id] = question
 
 
 def _parse_question(check: _Checker, raw: dict) -> Question | None:
     for key in raw:
         if key not in _QUESTION_KEYS:
-            check.problem(str(key), "unknown field")
+            check.problem(str(key), N_("unknown field"))
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
-        check.problem("type", f"unknown question type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        check.problem("type", N_("unknown question type %(type)s; use one of %(types)s"),
+                      type=repr(qtype), types=", ".join(QUESTION_TYPES))
         return None
     text = check.text(raw, "text")
     short = check.text(raw, "short", required=False)
@@ -254,17 +277,17 @@ def _parse_question(check: _Checker, raw: dict) -> Question | None:
         low = check.integer(raw, "min", 1, 0, MAX_OPTIONS)
         high = check.integer(raw, "max", 1, 1, MAX_OPTIONS + 1)
         if low > high:
-            check.problem("min", "is larger than max")
+            check.problem("min", N_("is larger than max"))
         if options and high > len(options) + (1 if write_in else 0):
-            check.problem("max", "is larger than the number of options")
+            check.problem("max", N_("is larger than the number of options"))
         return Question(
             **common, options=options, min_choices=low, max_choices=high, write_in=write_in
         )
     ranks = check.integer(raw, "ranks", 3, 1, 10)
     if any(o.exclusive for o in options):
-        check.problem("options", "a ranked question cannot have exclusive options")
+        check.problem("options", N_("a ranked question cannot have exclusive options"))
     if options and ranks > len(options) + (ranks if write_in else 0):
-        check.problem("ranks", "is larger than the number of options")
+        check.problem("ranks", N_("is larger than the number of options"))
     return Question(**common, options=options, ranks=ranks, write_in=write_in)
 
 
@@ -273,16 +296,16 @@ def _parse_fruit(check: _Checker, raw: dict, common: dict) -> Question:
     of an earlier question, taken when the question is opened."""
     quadrants = _parse_options(check, raw.get("quadrants"), "quadrants", allow_prompt=True)
     if quadrants and not 2 <= len(quadrants) <= 6:
-        check.problem("quadrants", "must have between 2 and 6 boxes")
+        check.problem("quadrants", N_("must have between 2 and 6 boxes"))
     items_from = raw.get("items_from")
     options: tuple[Option, ...] = ()
     if items_from is None:
         options = _parse_options(check, raw.get("options"))
     elif not _identifier(items_from):
-        check.problem("items_from", "must be the id of an earlier question")
+        check.problem("items_from", N_("must be the id of an earlier question"))
         items_from = None
     elif "options" in raw:
-        check.problem("options", "give either options or items_from, not both")
+        check.problem("options", N_("give either options or items_from, not both"))
     top = check.integer(raw, "top", 8, 1, 20)
     report_prompt = check.text(raw, "report_prompt", required=False)
     return Question(
@@ -295,29 +318,30 @@ def _parse_options(
     check: _Checker, raw: Any, name: str = "options", allow_prompt: bool = False
 ) -> tuple[Option, ...]:
     if not isinstance(raw, list) or not raw:
-        check.problem(name, "must be a non-empty list")
+        check.problem(name, N_("must be a non-empty list"))
         return ()
     if len(raw) > MAX_OPTIONS:
-        check.problem(name, f"has {len(raw)} entries; at most {MAX_OPTIONS} fit on a phone")
+        check.problem(name, N_("has %(count)s entries; at most %(max)s fit on a phone"),
+                      count=len(raw), max=MAX_OPTIONS)
         return ()
     options: list[Option] = []
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
         where = f"{name}[{index}]"
         if not isinstance(item, dict):
-            check.problem(where, "must be a mapping with id and label")
+            check.problem(where, N_("must be a mapping with id and label"))
             continue
         oid = item.get("id")
         if not _identifier(oid):
-            check.problem(f"{where}.id", "must be a short identifier")
+            check.problem(f"{where}.id", N_("must be a short identifier"))
             continue
         if oid in seen:
-            check.problem(f"{where}.id", f"{oid!r} is used twice")
+            check.problem(f"{where}.id", N_("%(id)s is used twice"), id=repr(oid))
         seen.add(oid)
         allowed = {"id", "label", "exclusive"} | ({"prompt"} if allow_prompt else set())
         for key in item:
             if key not in allowed:
-                check.problem(f"{where}.{key}", "unknown field")
+                check.problem(f"{where}.{key}", N_("unknown field"))
         label = check.text(item, "label", at=f"{where}.")
         prompt = check.text(item, "prompt", required=False, at=f"{where}.")
         exclusive = check.boolean(item, "exclusive", False)

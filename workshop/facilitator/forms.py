@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DecimalField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
 
 class LoginForm(FlaskForm):
@@ -60,3 +62,27 @@ class PlanForm(FlaskForm):
 
 class RedraftForm(FlaskForm):
     count = SelectField(_l("Number of goals"), choices=[("3", "3"), ("4", "4"), ("5", "5")], default="4")
+
+
+class RehearseForm(FlaskForm):
+    participants = IntegerField(_l("Simulated participants"), default=30,
+                                validators=[NumberRange(min=1, max=500)])
+    groups = IntegerField(_l("Groups"), default=5, validators=[NumberRange(min=1, max=50)])
+    seed = IntegerField(_l("Seed"), default=1, validators=[NumberRange(min=0, max=10**9)])
+    delay = DecimalField(_l("Seconds between answers"), default=0.05, places=2,
+                         validators=[NumberRange(min=0, max=10)])
+
+
+class ConfirmCodeForm(FlaskForm):
+    """Deleting a run asks for its code, so it is never done by a stray click."""
+
+    code = StringField(_l("Type the run's code to confirm"), validators=[DataRequired(), Length(max=12)])
+
+
+class DuplicateForm(FlaskForm):
+    new_id = StringField(_l("Id of the new workshop"),
+                         validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Workshop file (YAML)"), validators=[FileRequired()])

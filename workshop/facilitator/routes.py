@@ -7,6 +7,7 @@ import io
 import segno
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    session, url_for)
+from flask_babel import gettext
 from flask_babel import gettext as _
 
 from .. import presenter, services
@@ -14,7 +15,8 @@ from ..auth import facilitator_required, sign_in_facilitator
 from ..domain.codes import format_code
 from ..extensions import limiter
 from ..templates_io import list_template_files
-from .forms import ActionForm, LoginForm, NewRunForm
+from .forms import (ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseForm,
+                    UploadForm)
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
@@ -72,8 +74,12 @@ def console():
          "created_at": r.created_at, "participants": services.participant_count(r)}
         for r in services.all_runs()
     ]
-    broken = [f for f in files if not f.ok]
-    return render_template("facilitator/console.html", form=form, runs=runs, broken=broken)
+    broken = [{"name": f.name, "problems": [p.render(gettext) for p in f.problems]}
+              for f in files if not f.ok]
+    templates = [{"id": f.template.id, "title": presenter.localized(f.template.title), "file": f.name,
+                  "questions": len(f.template.questions)} for f in files if f.ok]
+    return render_template("facilitator/console.html", form=form, runs=runs, broken=broken,
+                           templates=templates, upload_form=UploadForm())
 
 
 @bp.route("/runs", methods=["POST"])
@@ -107,7 +113,8 @@ def run_console(code: str):
     return render_template(
         "facilitator/run.html", run=run, code=format_code(run.code), join_url=join_url(run),
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
-        participants=services.participant_count(run),
+        participants=services.participant_count(run), rehearse_form=RehearseForm(),
+        confirm_form=ConfirmCodeForm(),
     )
 
 
