@@ -50,7 +50,24 @@ def start_server(tmp_path, port: int | None = None, extra_env: dict | None = Non
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra_env or {})
-    log_path = str(tmp_path / f"server-{port}.log")
+    return _launch(port, env, str(tmp_path / f"server-{port}.log"))
+
+
+def restart_server(server: Server, sig: int = signal.SIGTERM) -> Server:
+    """Stop `server` with `sig` (if it still runs) and start it again with the same settings:
+    the same port, database, instance path and secrets, so phones keep their cookies. The new
+    process logs to a file of its own next to the first one; returns the new Server."""
+    stop_server(server, sig)
+    port = int(server.url.rsplit(":", 1)[1])
+    stem, ext = os.path.splitext(server.log_path)
+    stem = stem.split(".restart", 1)[0]
+    n = 1
+    while os.path.exists(f"{stem}.restart{n}{ext}"):
+        n += 1
+    return _launch(port, dict(server.env), f"{stem}.restart{n}{ext}")
+
+
+def _launch(port: int, env: dict, log_path: str) -> Server:
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "workshop.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -85,6 +85,12 @@ def emit_results(run_id: int, question_ids: list[str]) -> None:
     for question_id in question_ids:
         payload = presenter.results_payload(run, question_id)
         socketio.emit("results", payload, to=screens_room(run_id))
+        if payload["visible"]:  # revealed: phones follow the results live too
+            socketio.emit("results", presenter.phone_results_payload(payload),
+                          to=participants_room(run_id))
+        if payload["ideas"] is not None:
+            socketio.emit("ideas", {"seq": payload["seq"], "question": question_id,
+                                    "ideas": payload["ideas"]}, to=participants_room(run_id))
 
 
 def state_changed(run_id: int) -> None:

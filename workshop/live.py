@@ -50,6 +50,23 @@ def vote(data):
     return {"ok": True, "question": data.get("question"), "vote_id": vote_id}
 
 
+@socketio.on("upvote")
+def upvote(data):
+    participant_id = session.get("live_participant")
+    participant = db.session.get(Participant, participant_id) if participant_id else None
+    if participant is None:
+        return _refusal(AnswerError("not_joined"))
+    if not isinstance(data, dict):
+        return _refusal(AnswerError("malformed"))
+    if not vote_allowed(participant):
+        return _refusal(AnswerError("rate_limited"))
+    try:
+        services.upvote(participant, data.get("question"), data.get("ref"))
+    except AnswerError as error:
+        return _refusal(error)
+    return {"ok": True, "ref": data.get("ref")}
+
+
 @socketio.on("screen:watch")
 def screen_watch(data):
     if not is_facilitator():

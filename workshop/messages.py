@@ -26,5 +26,12 @@ def answer_error_message(error: AnswerError) -> str:
         "duplicate_rank": lambda: _("Each topic can only have one place in the ranking."),
         "rate_limited": lambda: _("Too many answers in a short time. Wait a moment and send again."),
         "not_joined": lambda: _("You are not part of this workshop. Open the join link again."),
+        "place_missing": lambda: _("Choose a fruit for the goal you wrote about."),
+        "points_number": lambda: _("Points must be whole numbers, 0 or more."),
+        "over_budget": lambda: _("You gave %(total)d points; you have %(budget)d to spread.",
+                                 total=p.get("total", 0), budget=p.get("budget", 100)),
+        "own_idea": lambda: _("You cannot upvote your own idea."),
+        "unknown_idea": lambda: _("That idea is no longer on the list."),
+        "already_upvoted": lambda: _("You have already upvoted this idea."),
     }
     return messages.get(error.code, messages["malformed"])()

@@ -39,6 +39,7 @@ class Run(db.Model):
     marks = db.relationship("BoardMark", backref="run", cascade="all, delete-orphan")
     notes = db.relationship("Note", backref="run", cascade="all, delete-orphan")
     plan = db.relationship("Plan", backref="run", cascade="all, delete-orphan", uselist=False)
+    upvotes = db.relationship("Upvote", backref="run", cascade="all, delete-orphan")
 
 
 class QuestionState(db.Model):
@@ -100,7 +101,7 @@ class BoardMark(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
     question_id = db.Column(db.String(64), nullable=False)
-    kind = db.Column(db.String(8), nullable=False)  # pin, hide
+    kind = db.Column(db.String(8), nullable=False)  # pin, hide, answered, merge
     ref = db.Column(db.String(300), nullable=False)  # an option key or a text entry's ref
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     __table_args__ = (UniqueConstraint("run_id", "question_id", "kind", "ref"),)
@@ -123,3 +124,15 @@ class Plan(db.Model):
     run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, unique=True)
     goals = db.Column(JSON, nullable=False)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Upvote(db.Model):
+    """One participant's upvote of one written entry (an idea); once per participant and idea."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    run_id = db.Column(db.Integer, db.ForeignKey("run.id"), nullable=False, index=True)
+    question_id = db.Column(db.String(64), nullable=False)
+    ref = db.Column(db.String(300), nullable=False)
+    participant_id = db.Column(db.Integer, db.ForeignKey("participant.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    __table_args__ = (UniqueConstraint("run_id", "question_id", "ref", "participant_id"),)

@@ -44,7 +44,7 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
     state = services.question_states(run)[question_id]
     question = services.question_of(run, question_id, state)
     aggregate = services.results(run, question_id, lang)
-    visible = services.results_visible(question, state)
+    visible = services.results_visible(state)
     return {
         "seq": broadcast.sequence(),
         "run": run.code,
@@ -59,6 +59,12 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         "respondents": aggregate["respondents"],
         "participants": services.participant_count(run),
         "results": aggregate if visible else None,
+        # Ideas are shown to be upvoted even while results are hidden; their votes are not.
+        "ideas": [
+            {"ref": i["ref"], "text": i["text"], "group": i["group"], "answered": i["answered"],
+             "votes": i["votes"] if visible else None}
+            for i in aggregate.get("ideas", [])
+        ] if question.upvotes else None,
     }
 
 
@@ -86,10 +92,13 @@ def phone_page(run: Run, participant) -> dict:
         if status == "draft":
             continue
         phone = phone_question(question, lang, answers.get(question.id, []), number)
+        result = services.results(run, question.id, lang) if (
+            state.revealed or question.upvotes) else None
         phone.update(
             status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),
-            revealed=state.revealed,
-            results=services.results(run, question.id, lang) if state.revealed else None,
+            revealed=state.revealed, results=result if state.revealed else None,
+            ideas=_phone_ideas(result, participant, question, state.revealed)
+            if question.upvotes else [],
         )
         questions.append(phone)
     return {
@@ -101,6 +110,18 @@ def phone_page(run: Run, participant) -> dict:
         "questions": questions,
         "write_in_value": WRITE_IN,
     }
+
+
+def _phone_ideas(result: dict, participant, question, revealed: bool) -> list[dict]:
+    """Others' ideas to upvote; the counts only once results are revealed."""
+    mine = services.my_upvotes(participant, question.id)
+    own = participant.public_id + ":"
+    return [
+        {"ref": idea["ref"], "text": idea["text"], "group": idea["group"],
+         "votes": idea["votes"] if revealed else None, "answered": idea["answered"],
+         "own": idea["ref"].startswith(own), "upvoted": idea["ref"] in mine}
+        for idea in result["ideas"]
+    ]
 
 
 def template_preview(template) -> dict:
@@ -162,12 +183,21 @@ def phone_question(question, lang: str, items: list, number: int) -> dict:
             for n, o in enumerate(question.options, start=1)
         ] if question.type == "fruit" else [],
         "my_answer": [_item_text(question, i, lang) for i in sorted(items, key=lambda i: i.rank or 0)],
+        "upvotes": question.upvotes,
+        "budget": question.budget,
+        "point_options": [
+            {"index": n, "label": localize(o.label, lang),
+             "points": "".join(fields.get(f"points_{n}", [])[:1])}
+            for n, o in enumerate(question.options, start=1)
+        ] if question.type == "points" else [],
     }
 
 
 def _item_text(question, item, lang: str) -> str:
     option = question.option(item.option) if item.option else None
     text = localize(option.label, lang) if option else (item.text or "")
+    if item.points is not None:
+        return f"{text}: {item.points}"
     if item.place:
         box = next((q for q in question.quadrants if q.id == item.place), None)
         text = f"{text}: {localize(box.label, lang) if box else item.place}"
@@ -213,3 +243,16 @@ def board_page(run: Run, controls: bool = False) -> dict:
         "questions": boards,
         "general_notes": [{"id": n.id, "text": n.text} for n in notes if n.question_id is None],
     }
+
+
+def phone_results_payload(payload: dict) -> dict:
+    """What phones may see of revealed results: no participant ids, no entry refs."""
+    results = payload["results"]
+    safe_entries = [{"text": e["text"], "group": e["group"]} for e in results.get("entries", [])]
+    if "ideas" in results:  # refs stay: phones upvote by them
+        results = dict(results, ideas=[{k: i[k] for k in ("ref", "text", "group", "votes", "answered")}
+                                       for i in results["ideas"]])
+    safe_options = [
+        {k: v for k, v in o.items() if k != "reports"} for o in results.get("options", [])
+    ]
+    return dict(payload, results=dict(results, entries=safe_entries, options=safe_options))

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import broadcast
 from .domain import exports
 from .domain import plan as plan_domain
-from .domain.aggregate import aggregate
+from .domain.aggregate import IdeaMarks, aggregate
 from .domain.answers import AnswerError, AnswerItem, validate_answer
 from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
@@ -22,7 +22,7 @@ from .domain.templates import (Option, Question, WorkshopTemplate, parse_templat
                                template_to_dict)
 from .extensions import db
 from .models import (Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run,
-                     Setting, utcnow)
+                     Setting, Upvote, utcnow)
 
 SECRET_KEY_SETTING = "facilitator_secret_hash"
 MAX_GROUP_NAME = 40
@@ -101,7 +101,8 @@ def create_run(template: WorkshopTemplate, language: str = "nb") -> Run:
             db.session.rollback()
             continue
         for question in template.questions:
-            db.session.add(QuestionState(run_id=run.id, question_id=question.id))
+            db.session.add(QuestionState(run_id=run.id, question_id=question.id,
+                                         revealed=question.live_results))
         db.session.commit()
         return run
     raise RuntimeError("could not find a free join code")
@@ -231,9 +232,10 @@ def project_question(run: Run, question_id: str) -> None:
     broadcast.state_changed(run.id)
 
 
-def results_visible(question: Question, state: QuestionState) -> bool:
-    """Whether the results may be shown on screens while votes come in."""
-    return state.revealed or question.live_results
+def results_visible(state: QuestionState) -> bool:
+    """Results are shown (on the projector and phones) only once revealed; until then the
+    room sees how many answered, not what. A template's live_results reveals from the start."""
+    return state.revealed
 
 
 # --- participants -------------------------------------------------------------------------
@@ -351,7 +353,7 @@ def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
                 "question": answer.question_id, "participant": public_id,
                 "display_name": display_name, "group": group, "option": item.get("option"),
                 "text": item.get("text"), "rank": item.get("rank"), "place": item.get("place"),
-                "submitted_at": answer.submitted_at,
+                "points": item.get("points"), "submitted_at": answer.submitted_at,
             })
     return rows
 
@@ -360,7 +362,60 @@ def results(run: Run, question_id: str, lang: str | None = None) -> dict:
     question = question_of(run, question_id)
     group_names = [g.name for g in groups_of(run)]
     return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names,
-                     hidden=marked(run, "hide", question_id))
+                     hidden=marked(run, "hide", question_id),
+                     ideas=idea_marks(run, question_id) if question.upvotes else None)
+
+
+# --- ideas: upvotes on written entries ----------------------------------------------------
+
+def idea_marks(run: Run, question_id: str) -> IdeaMarks:
+    votes: dict[str, set[str]] = {}
+    rows = db.session.execute(
+        select(Upvote.ref, Upvote.participant_id).filter_by(run_id=run.id, question_id=question_id)
+    )
+    for ref, participant_id in rows:
+        votes.setdefault(ref, set()).add(str(participant_id))
+    merged = dict(ref.split(">", 1) for ref in marked(run, "merge", question_id) if ">" in ref)
+    return IdeaMarks(votes=votes, merged=merged, answered=marked(run, "answered", question_id))
+
+
+def upvote(participant: Participant, question_id: str, ref: str) -> None:
+    """One upvote per participant per idea, never on one's own; refused with a reason."""
+    run = participant.run
+    question = template_of(run).question(question_id) if isinstance(question_id, str) else None
+    if question is None or not question.upvotes:
+        raise AnswerError("unknown_question")
+    if status_of(_state_for_update(run, question_id)) != "open":
+        raise AnswerError("closed")
+    if not isinstance(ref, str) or len(ref) > 300:
+        raise AnswerError("malformed")
+    own_prefix = participant.public_id + ":"
+    if ref.startswith(own_prefix):
+        raise AnswerError("own_idea")
+    entries = {e["ref"] for e in results(run, question_id)["entries"]}
+    if ref not in entries:
+        raise AnswerError("unknown_idea")
+    db.session.add(Upvote(run_id=run.id, question_id=question_id, ref=ref,
+                          participant_id=participant.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AnswerError("already_upvoted") from None
+    broadcast.results_changed(run.id, question_id)
+
+
+def my_upvotes(participant: Participant, question_id: str) -> set[str]:
+    return set(db.session.execute(
+        select(Upvote.ref).filter_by(participant_id=participant.id, question_id=question_id)
+    ).scalars())
+
+
+def merge_ideas(run: Run, question_id: str, source: str, target: str) -> None:
+    """Merge a duplicate idea into another: its voters count for the other, each once."""
+    if source == target:
+        raise LookupError(source)
+    set_mark(run, question_id, "merge", f"{source}>{target}", True)
 
 
 def answer_count(run: Run, question_id: str) -> int:
@@ -382,7 +437,7 @@ def marked(run: Run, kind: str, question_id: str | None = None) -> set[str]:
 
 def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     """Pin or hide (on) an answer, or undo it. Hidden texts leave every screen at once."""
-    if kind not in ("pin", "hide") or template_of(run).question(question_id) is None:
+    if kind not in ("pin", "hide", "answered", "merge") or template_of(run).question(question_id) is None:
         raise LookupError(kind)
     ref = (ref or "")[:300]
     existing = db.session.execute(
@@ -544,11 +599,12 @@ def rehearse(run: Run, participants: int = 30, groups: int = 5, seed: int = 1,
 
 def clear_run(run: Run) -> None:
     """Start the run fresh: no participants, answers, marks, notes or plan; questions closed."""
-    for model in (Answer, BoardMark, Note, Plan, Participant, Group):
+    for model in (Upvote, Answer, BoardMark, Note, Plan, Participant, Group):
         db.session.query(model).filter_by(run_id=run.id).delete(synchronize_session=False)
+    template = template_of(run)
     for state in question_states(run).values():
         state.status, state.opened_at, state.closes_at = "draft", None, None
-        state.revealed, state.items = False, None
+        state.revealed, state.items = template.question(state.question_id).live_results, None
     run.board_shared = False
     run.projected_question_id = template_of(run).questions[0].id
     db.session.commit()
@@ -559,7 +615,7 @@ def clear_run(run: Run) -> None:
 def delete_run(run: Run) -> None:
     """A real delete (GDPR): the run and everything its participants left in it."""
     run_id = run.id
-    for model in (Answer, BoardMark, Note, Plan, Participant, Group, QuestionState):
+    for model in (Upvote, Answer, BoardMark, Note, Plan, Participant, Group, QuestionState):
         db.session.query(model).filter_by(run_id=run_id).delete(synchronize_session=False)
     db.session.delete(run)
     db.session.commit()

@@ -62,6 +62,7 @@
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
       .then(function (html) {
         root.innerHTML = html;
+        updateAllPoints();
         Object.keys(kept).forEach(function (qid) {
           var form = root.querySelector("form.answer-form[data-question='" + qid + "']");
           if (form) { restore(form, kept[qid]); } else { delete dirty[qid]; }
@@ -102,6 +103,82 @@
     }
   });
 
+  // 100 points: show what is left as the participant types; the server still checks.
+  function updatePoints(form) {
+    var left = form.querySelector(".points-left");
+    if (!left) { return; }
+    var used = 0;
+    var inputs = form.querySelectorAll(".points-input");
+    for (var i = 0; i < inputs.length; i++) { used += parseInt(inputs[i].value, 10) || 0; }
+    var remaining = parseInt(left.getAttribute("data-budget"), 10) - used;
+    left.textContent = remaining + " " + root.getAttribute("data-points-left");
+    left.classList.toggle("error", remaining < 0);
+  }
+  root.addEventListener("input", function (event) {
+    var form = event.target.closest("form.answer-form");
+    if (form) { updatePoints(form); }
+  });
+  function updateAllPoints() {
+    var forms = root.querySelectorAll("form.answer-form");
+    for (var i = 0; i < forms.length; i++) { updatePoints(forms[i]); }
+  }
+  updateAllPoints();
+
+  // Upvotes: over Socket.IO when connected, else the form posts.
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("upvote-form") || !socket.connected) { return; }
+    event.preventDefault();
+    var box = form.closest(".ideas");
+    var button = form.querySelector("button");
+    var ref = form.querySelector("input[name=ref]").value;
+    socket.timeout(10000).emit("upvote", { question: box.getAttribute("data-question"), ref: ref }, function (err, ack) {
+      if (err) { form.submit(); return; }
+      if (ack.ok || ack.code === "already_upvoted") {
+        button.textContent = root.getAttribute("data-upvoted") + " ✓";
+        button.disabled = true;
+      } else {
+        button.textContent = ack.error;
+      }
+    });
+  });
+
+  socket.on("ideas", function (payload) {
+    var box = root.querySelector(".ideas[data-question='" + payload.question + "']");
+    if (!box) { return; }
+    var list = box.querySelector(".idea-list");
+    var known = {};
+    var items = list.querySelectorAll("li[data-ref]");
+    for (var i = 0; i < items.length; i++) { known[items[i].getAttribute("data-ref")] = items[i]; }
+    var me = root.getAttribute("data-me") + ":";
+    var open = box.closest("section.question").getAttribute("data-status") === "open";
+    var template = box.closest("section.question").querySelector("form.answer-form");
+    var csrf = template ? template.querySelector("input[name=csrf_token]") : null;
+    payload.ideas.forEach(function (idea) {
+      var item = known[idea.ref];
+      if (!item) {
+        item = document.createElement("li");
+        item.setAttribute("data-ref", idea.ref);
+        add(item, "span", idea.text, "idea-text");
+        add(item, "span", " — " + idea.group, "muted");
+        add(item, "span", "", "idea-votes");
+        if (idea.ref.indexOf(me) !== 0) {
+          var form = add(item, "form", null, "inline upvote-form");
+          form.method = "post";
+          form.action = box.getAttribute("data-action");
+          if (csrf) { form.appendChild(csrf.cloneNode()); }
+          var hidden = add(form, "input");
+          hidden.type = "hidden"; hidden.name = "ref"; hidden.value = idea.ref;
+          var button = add(form, "button", "▲ " + root.getAttribute("data-upvote"), "small");
+          button.type = "submit"; button.disabled = !open;
+        }
+      }
+      var votes = item.querySelector(".idea-votes");
+      if (votes) { votes.textContent = idea.votes === null ? "" : " " + idea.votes + " ▲"; }
+      list.appendChild(item);  // in the server's order: most upvoted first once revealed
+    });
+  });
+
   root.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList.contains("answer-form") || !socket.connected) { return; }
@@ -116,6 +193,8 @@
         setMessage(form, root.getAttribute("data-saved") + " ✓", false);
         var section = form.closest("section.question");
         section.setAttribute("data-answered", "1");
+        var button = form.querySelector("button[type=submit]");
+        if (button) { button.textContent = root.getAttribute("data-change"); }
       } else {
         setMessage(form, ack.error, true);
       }
@@ -131,4 +210,43 @@
   });
   socket.on("disconnect", function () { connection.textContent = connection.getAttribute("data-offline"); });
   socket.on("state", applyState);
+
+  // Revealed results, pushed live: drawn with text nodes only (answers are untrusted text).
+  var latestResults = {};
+  function add(parent, tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    parent.appendChild(node);
+    return node;
+  }
+  socket.on("results", function (payload) {
+    var known = latestResults[payload.question];
+    if (known && known > payload.seq) { return; }
+    latestResults[payload.question] = payload.seq;
+    var box = root.querySelector(".live-results[data-question='" + payload.question + "']");
+    if (!box || !payload.results) { return; }
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var heading = add(box, "h3", root.getAttribute("data-results") + " (" + payload.respondents + " " + root.getAttribute("data-answers") + ")");
+    heading.className = "";
+    var results = payload.results;
+    if (payload.type === "text") {
+      var list = add(box, "ul", null, "entries");
+      results.entries.forEach(function (e) {
+        var item = add(list, "li", e.text);
+        add(item, "span", " — " + e.group, "muted");
+      });
+      return;
+    }
+    var bars = add(box, "ol", null, "bars");
+    results.options.forEach(function (o) {
+      var row = add(bars, "li", null, "bar-row");
+      add(row, "span", o.label, "bar-label");
+      var bar = add(row, "progress", null, "bar-track");
+      bar.max = 1; bar.value = o.share || 0; bar.setAttribute("aria-hidden", "true");
+      var value = payload.type === "ranked" ? o.score + " " + root.getAttribute("data-points")
+        : (o.points_total !== undefined ? o.points_total : o.count);
+      add(row, "span", String(value), "bar-value");
+    });
+  });
 })();

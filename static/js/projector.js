@@ -29,10 +29,15 @@
     return lines;
   }
 
+  function measure(r, o) {
+    if (r.type === "ranked") { return o.score; }
+    if (r.type === "points") { return o.points_total; }
+    return o.count;
+  }
+
   function drawChart(r) {
-    var ranked = r.type === "ranked";
     var options = r.results.options;
-    var data = options.map(function (o) { return ranked ? o.score : o.count; });
+    var data = options.map(function (o) { return measure(r, o); });
     var labels = options.map(function (o) { return wrap(o.label); });
     if (!window.Chart) { return; }
     // The box grows with the number of bars (app.css), so every bar keeps its label.
@@ -66,7 +71,10 @@
     r.results.options.forEach(function (o) {
       var row = add(table, "tr");
       add(row, "th", o.label).setAttribute("scope", "row");
-      if (ranked) {
+      if (r.type === "points") {
+        add(row, "td", o.points_total + " " + t("points"), "num");
+        add(row, "td", "Ø " + o.points_mean, "num");
+      } else if (ranked) {
         add(row, "td", o.score + " " + t("points"), "num");
         add(row, "td", o.first + " " + t("first"), "num");
       } else {
@@ -80,10 +88,68 @@
     var list = el("proj-entries");
     clear(list);
     if (r.type !== "text") { return; }
+    if (r.results.ideas) {  // ideas with upvotes: most upvoted first
+      r.results.ideas.slice(0, 20).forEach(function (idea) {
+        var item = add(list, "li", null, "idea" + (idea.answered ? " answered" : ""));
+        add(item, "span", idea.votes + " ▲", "idea-votes");
+        add(item, "span", " " + idea.text, "idea-text");
+        add(item, "span", " — " + idea.group + (idea.answered ? " · " + t("answered") : ""), "muted");
+      });
+      return;
+    }
     r.results.entries.slice(0, 30).forEach(function (e) {
       var item = add(list, "li", e.text);
       add(item, "span", " — " + e.group, "muted");
     });
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  function drawCloud(r) {
+    // A word cloud laid out in centred rows, biggest words first; sizes carry the counts, and
+    // each word's count is in its title for screen readers.
+    var box = el("proj-cloud");
+    clear(box);
+    var terms = (r.results && r.results.cloud) || [];
+    box.hidden = !terms.length;
+    if (!terms.length) { return; }
+    var width = 1200, maxSize = 88, minSize = 26, gap = 28, lineGap = 18;
+    var top = terms[0].count, lines = [], line = [], used = 0;
+    terms.forEach(function (term) {
+      var size = minSize + (maxSize - minSize) * (top > 1 ? (term.count - 1) / (top - 1) : 1);
+      var w = term.term.length * size * 0.58;
+      if (used + w > width && line.length) { lines.push(line); line = []; used = 0; }
+      line.push({ term: term, size: size, w: w });
+      used += w + gap;
+    });
+    if (line.length) { lines.push(line); }
+    var svg = document.createElementNS(SVG, "svg");
+    var y = 0;
+    var colours = ["#ffd23f", "#ffffff", "#7cfc9a", "#8ecbff"];
+    lines.forEach(function (row, rowIndex) {
+      var height = Math.max.apply(null, row.map(function (p) { return p.size; }));
+      y += height;
+      var rowWidth = row.reduce(function (sum, p) { return sum + p.w + gap; }, -gap);
+      var x = (width - rowWidth) / 2;
+      row.forEach(function (p, i) {
+        var text = document.createElementNS(SVG, "text");
+        text.setAttribute("x", String(x));
+        text.setAttribute("y", String(y));
+        text.setAttribute("font-size", String(Math.round(p.size)));
+        text.setAttribute("font-weight", "700");
+        text.setAttribute("fill", colours[(rowIndex + i) % colours.length]);
+        text.textContent = p.term.term;
+        var title = document.createElementNS(SVG, "title");
+        title.textContent = p.term.term + ": " + p.term.count;
+        text.appendChild(title);
+        svg.appendChild(text);
+        x += p.w + gap;
+      });
+      y += lineGap;
+    });
+    svg.setAttribute("viewBox", "0 0 " + width + " " + (y + 10));
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", terms.slice(0, 10).map(function (t2) { return t2.term + " " + t2.count; }).join(", "));
+    box.appendChild(svg);
   }
 
   function drawGroups(r) {
@@ -118,10 +184,11 @@
       results.classList.remove("hidden-results");
       results.removeAttribute("data-hidden-text");
       el("proj-chart").parentNode.hidden = r.type === "text";
-      drawChart(r); drawTable(r); drawEntries(r);
+      if (r.type !== "text") { drawChart(r); }
+      drawTable(r); drawEntries(r); drawCloud(r);
     } else {
       results.classList.add("hidden-results");
-      clear(el("proj-table")); clear(el("proj-entries"));
+      clear(el("proj-table")); clear(el("proj-entries")); clear(el("proj-cloud"));
       el("proj-chart").parentNode.hidden = true;
       el("proj-table").appendChild(document.createElement("caption")).textContent = t("hidden");
     }

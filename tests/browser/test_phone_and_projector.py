@@ -95,6 +95,9 @@ def test_phone_votes_and_projector_counts_it_live(live_server, facilitator, phon
     expect(projector.locator("#proj-respondents")).to_have_text("1")
     assert_not_reloaded(projector)
     assert received(projector, "results") >= 1
+    # Results stay hidden until the facilitator reveals them; then they appear without a reload.
+    expect(projector.locator("#proj-table tr")).to_have_count(0)
+    facilitator_action(live_server, facilitator, code, "questions/goals/reveal")
     rows = projector.locator("#proj-table tr")
     expect(rows).to_have_count(16)
     for goal_label in ("Få det vi planla", "Alle krav vi har stilt", "Tillit hos brukere"):

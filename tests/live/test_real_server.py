@@ -257,10 +257,16 @@ def parallel(function, arguments, workers=PARTICIPANTS):
         return list(pool.map(function, arguments, timeout=6 * TIMEOUT))
 
 
+def reveal_all(server, facilitator, code):
+    for qid in QUESTIONS:
+        facilitator_action(server, facilitator, code, f"questions/{qid}/reveal")
+
+
 # --- the tests -------------------------------------------------------------------------------
 
 def test_a_room_of_phones_votes_and_nothing_is_lost(server, facilitator, live_clients):
     code = create_run(server, facilitator)
+    reveal_all(server, facilitator, code)  # results are hidden until revealed
     screen, watch = watch_screen(server, live_clients, facilitator, code)
     assert {p["question"] for p in watch["results"]} >= set(VOTED)
     assert all(p["respondents"] == 0 for p in watch["results"])
@@ -337,6 +343,7 @@ def test_a_room_of_phones_votes_and_nothing_is_lost(server, facilitator, live_cl
 
 def test_the_projector_is_pushed_each_new_vote_within_seconds(server, facilitator, live_clients):
     code = create_run(server, facilitator)
+    reveal_all(server, facilitator, code)  # results are hidden until revealed
     facilitator_action(server, facilitator, code, "questions/categories/open")
     screen, watch = watch_screen(server, live_clients, facilitator, code)
     assert watch["results"][0]["question"] == "categories" and watch["results"][0]["respondents"] == 0
@@ -361,12 +368,14 @@ def test_the_projector_is_pushed_each_new_vote_within_seconds(server, facilitato
     assert max(latencies) < PUSH_DEADLINE, latencies
     print("push latencies (s):", [round(x, 3) for x in latencies])
     # Phones are never sent results.
-    assert all(phone.events("results") == [] for phone in phones)
+    # Revealed, so phones follow the results too, but never see who answered what.
+    assert all("p-" not in str([r["results"] for r in phone.events("results")]) for phone in phones)
 
 
 def test_a_phone_that_reconnects_gets_the_current_state_and_keeps_its_answer(
         server, facilitator, live_clients):
     code = create_run(server, facilitator)
+    reveal_all(server, facilitator, code)  # results are hidden until revealed
     facilitator_action(server, facilitator, code, "questions/categories/open")
     phone, state = join_phone(server, live_clients, code, "Bord 2", "Kari")
     assert statuses(state) == {"categories": "open", "goals": "draft", "topics": "draft", "needs": "draft"}

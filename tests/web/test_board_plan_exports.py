@@ -7,6 +7,7 @@ import sys
 
 import pandas as pd
 
+from workshop import services
 from workshop.extensions import socketio
 
 from ..conftest import ROOT, join
@@ -31,14 +32,16 @@ def room(app, facilitator, run_code):
 
 
 def entry_ref_on_board(facilitator, run_code, text):
-    """The ref the board's Hide button for this text posts."""
-    import html
+    """The ref the board's Hide button posts for this text (and check the board offers it)."""
     import re
 
     page = facilitator.get(f"/facilitator/runs/{run_code}/board").get_data(as_text=True)
-    item = page[page.index(html.escape(text, quote=False)):]
-    item = item[:item.index("</li>")]
-    return re.search(r'name="kind" value="hide">\s*<input type="hidden" name="ref" value="([^"]+)"', item).group(1)
+    refs = re.findall(r'name="kind" value="hide">\s*<input type="hidden" name="ref" value="([^"]+)"', page)
+    with facilitator.application.app_context():
+        run = services.run_by_code(run_code)
+        entry = next(e for e in services.results(run, "needs")["entries"] if e["text"] == text)
+    assert entry["ref"] in refs
+    return entry["ref"]
 
 
 def test_board_shows_groups_side_by_side_with_agreement(app, facilitator, run_code):

@@ -32,7 +32,10 @@ def test_join_open_vote_change_close_results(app, client, facilitator, run_code)
     ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust", "env"]}, "vote_id": "v1"}, callback=True)
     assert ack["ok"]
     results = [r for r in events(screen, "results") if r["question"] == "goals"]
-    assert results[-1]["respondents"] == 1
+    # Hidden until revealed: the projector gets the count, not the answers.
+    assert results[-1]["respondents"] == 1 and results[-1]["results"] is None
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/reveal")
+    results = [r for r in events(screen, "results") if r["question"] == "goals"]
     counts = {o["key"]: o["count"] for o in results[-1]["results"]["options"]}
     assert counts["trust"] == 1 and counts["env"] == 1
 
@@ -50,15 +53,26 @@ def test_join_open_vote_change_close_results(app, client, facilitator, run_code)
         assert db.session.query(Answer).one().items == [{"option": "digital", "text": None, "rank": None}]
 
 
-def test_phones_never_receive_results_pushes(app, client, facilitator, run_code):
+def test_phones_receive_no_results_before_reveal(app, client, facilitator, run_code):
     join(client, run_code)
     phone = connect(app, client)
     phone.emit("participant:join", {"code": run_code}, callback=True)
-    facilitator.post(f"/facilitator/runs/{run_code}/questions/categories/open")
-    phone.emit("vote", {"question": "categories", "fields": {"option": ["A"]}}, callback=True)
-    facilitator.post(f"/facilitator/runs/{run_code}/questions/categories/reveal")
-    names = {e["name"] for e in phone.get_received()}
-    assert "results" not in names and "state" in names
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]}}, callback=True)
+    other = join(app.test_client(), run_code, "Bord 2")
+    other.post(f"/r/{run_code}/answer/goals", data={"option": ["env"], "write_in": ["Lokale jobber"]})
+    received = phone.get_received()
+    assert "results" not in {e["name"] for e in received}
+    assert "Lokale jobber" not in str(received) and "env" not in str(received)
+
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/reveal")
+    results = [e["args"][0] for e in phone.get_received() if e["name"] == "results"]
+    counts = {o["key"]: o["count"] for o in results[-1]["results"]["options"]}
+    assert counts["trust"] == 1 and counts["env"] == 1 and counts["~lokale jobber"] == 1
+    assert "p-" not in str(results[-1]["results"])  # no participant ids on phones
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/hide")
+    other.post(f"/r/{run_code}/answer/goals", data={"option": ["digital"]})
+    assert "results" not in {e["name"] for e in phone.get_received()}
 
 
 def test_ninth_goal_over_socket_is_refused_and_changes_nothing(app, client, facilitator, run_code):

@@ -7,15 +7,17 @@ is plain JSON-ready data that the projector, the phones and the exports all use.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
 
 from .answers import write_in_key
 from .templates import WRITE_IN_PREFIX, Question, localize
+from .wordcloud import word_cloud
 
-COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at", "place"]
+COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at", "place", "points"]
 
 
 def entry_ref(participant: str, text: str) -> str:
@@ -38,9 +40,18 @@ def borda_points(question: Question, rank: int) -> int:
     return question.ranks + 1 - rank
 
 
+@dataclass(frozen=True)
+class IdeaMarks:
+    """Upvotes on written entries, and the facilitator's merges and 'answered' marks."""
+
+    votes: Mapping[str, Collection[str]] = field(default_factory=dict)  # entry ref -> voters
+    merged: Mapping[str, str] = field(default_factory=dict)  # entry ref -> ref it was merged into
+    answered: Collection[str] = frozenset()
+
+
 def aggregate(
     question: Question, rows: Iterable[dict], lang: str = "nb", groups: Iterable[str] = (),
-    hidden: Collection[str] = frozenset(),
+    hidden: Collection[str] = frozenset(), ideas: IdeaMarks | None = None,
 ) -> dict:
     """Results of one question. Written texts whose entry_ref is in `hidden` are left out."""
     rows = [r for r in rows if not is_hidden(r, hidden)]
@@ -70,7 +81,13 @@ def aggregate(
                 {"label": e["text"], "tie": False}
                 for e in result["entries"] if e["group"] == group["name"]
             ]
+        if question.cloud:
+            result["cloud"] = word_cloud(e["text"] for e in result["entries"])
+        if question.upvotes:
+            result["ideas"] = _ideas(result["entries"], ideas or IdeaMarks())
         return result
+    if question.type == "points":
+        return _points(question, df, result, lang)
 
     if question.type == "fruit":
         return _fruit(question, df, result, lang)
@@ -122,6 +139,49 @@ def aggregate(
             group["answer"] = _top_ranked(group["scores"], question.ranks, labels)
         else:
             group["answer"] = _majority(group["counts"], group["respondents"], labels, keys)
+    return result
+
+
+def _ideas(entries: list[dict], marks: IdeaMarks) -> list[dict]:
+    """Entries as ideas, most upvoted first; a merged entry's voters count for the one it joined
+    (each voter once)."""
+    voters: dict[str, set[str]] = {e["ref"]: set(marks.votes.get(e["ref"], ())) for e in entries}
+    for source, target in marks.merged.items():
+        if source in voters and target in voters and source != target:
+            voters[target] |= voters[source]
+    ideas = [
+        {"ref": e["ref"], "text": e["text"], "group": e["group"], "at": e["at"],
+         "votes": len(voters[e["ref"]]), "answered": e["ref"] in marks.answered,
+         "merged": sum(1 for s, t in marks.merged.items() if t == e["ref"] and s in voters)}
+        for e in entries if e["ref"] not in marks.merged or marks.merged[e["ref"]] not in voters
+    ]
+    return sorted(ideas, key=lambda i: -i["votes"])  # stable: newest first among equals
+
+
+def _points(question: Question, df: pd.DataFrame, result: dict, lang: str) -> dict:
+    """Points spread over options: the total and the mean per respondent, overall and per group."""
+    respondents = result["respondents"]
+    totals = df.groupby("option")["points"].sum()
+    for option in question.options:
+        total = int(totals.get(option.id, 0))
+        result["options"].append({
+            "key": option.id, "label": localize(option.label, lang), "write_in": False,
+            "count": int(df[df["option"] == option.id]["participant"].nunique()),
+            "points_total": total,
+            "points_mean": round(total / respondents, 2) if respondents else 0.0,
+            "share": round(total / (respondents * question.budget), 4) if respondents else 0.0,
+        })
+    by_group = df.groupby(["group", "option"])["points"].sum()
+    labels = {o.id: localize(o.label, lang) for o in question.options}
+    for group in result["groups"]:
+        totals_in_group = {o.id: int(by_group.get((group["name"], o.id), 0)) for o in question.options}
+        group["points"] = totals_in_group
+        group["means"] = {k: round(v / group["respondents"], 2) if group["respondents"] else 0.0
+                          for k, v in totals_in_group.items()}
+        top = max(totals_in_group.values()) if totals_in_group else 0
+        group["answer"] = [{"key": k, "label": labels[k], "tie": sum(
+            1 for v in totals_in_group.values() if v == top) > 1}
+            for k, v in totals_in_group.items() if top and v == top]
     return result
 
 

@@ -7,6 +7,7 @@ browser form sends. Field names per question type:
           "rank_1_text" .. "rank_N_text"
   text:   "entry" (repeated)
   fruit:  "place_1" .. "place_N" (a box id, or empty to skip the item), "report_1" .. "report_N"
+  points: "points_1" .. "points_N" (whole numbers, together at most the budget)
 """
 
 from __future__ import annotations
@@ -36,16 +37,20 @@ class AnswerItem:
     text: str | None
     rank: int | None
     place: str | None = None  # the box an item was sorted into (fruit)
+    points: int | None = None  # points given to an option (points)
 
     def to_dict(self) -> dict:
         data = {"option": self.option, "text": self.text, "rank": self.rank}
         if self.place is not None:
             data["place"] = self.place
+        if self.points is not None:
+            data["points"] = self.points
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> AnswerItem:
-        return cls(data.get("option"), data.get("text"), data.get("rank"), data.get("place"))
+        return cls(data.get("option"), data.get("text"), data.get("rank"), data.get("place"),
+                   data.get("points"))
 
 
 def write_in_key(text: str) -> str:
@@ -85,6 +90,8 @@ def validate_answer(question: Question, fields: Mapping[str, list[str]]) -> list
         return _ranked(question, fields)
     if question.type == "fruit":
         return _fruit(question, fields)
+    if question.type == "points":
+        return _points(question, fields)
     return _text(question, fields)
 
 
@@ -177,6 +184,28 @@ def _fruit(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerIt
     return items
 
 
+def _points(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerItem]:
+    items = []
+    for index, option in enumerate(question.options, start=1):
+        raw = "".join(fields.get(f"points_{index}", [])[:1]).strip()
+        if raw == "":
+            continue
+        if not raw.isdigit() or len(raw) > 6:
+            raise AnswerError("points_number")
+        if int(raw):
+            items.append(AnswerItem(option.id, None, None, None, int(raw)))
+    unknown = [k for k in fields if k.startswith("points_")
+               and not (k[7:].isdigit() and 1 <= int(k[7:]) <= len(question.options))]
+    if unknown:
+        raise AnswerError("unknown_option")
+    total = sum(i.points for i in items)
+    if total > question.budget:
+        raise AnswerError("over_budget", budget=question.budget, total=total)
+    if not items:
+        raise AnswerError("empty")
+    return items
+
+
 def fields_from_items(question: Question, items: list[AnswerItem]) -> dict[str, list[str]]:
     """The inverse of validate_answer, to fill a form with the participant's current answer."""
     if question.type == "choice":
@@ -201,4 +230,7 @@ def fields_from_items(question: Question, items: list[AnswerItem]) -> dict[str, 
                 fields[f"place_{index[item.option]}"] = [item.place or ""]
                 fields[f"report_{index[item.option]}"] = [item.text or ""]
         return fields
+    if question.type == "points":
+        index = {o.id: n for n, o in enumerate(question.options, start=1)}
+        return {f"points_{index[i.option]}": [str(i.points)] for i in items if i.option in index}
     return {"entry": [i.text for i in items if i.text]}

@@ -35,6 +35,8 @@ def build_board(question: Question, result: dict, pinned: Collection[str] = ()) 
             {"group": name, "entries": [e for e in board["entries"] if e["group"] == name]}
             for name in names
         ]
+        if "ideas" in result:
+            board["ideas"] = [dict(i, pinned=i["ref"] in pinned) for i in result["ideas"]]
         return board
     if question.type == "fruit":
         for option in result["options"]:

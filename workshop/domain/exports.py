@@ -18,8 +18,8 @@ from .templates import Question, localize
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = ["run_code", "group", "participant_id", "display_name", "question_id",
-                  "question_text", "option_id", "answer_text", "rank", "place", "hidden",
-                  "submitted_at"]
+                  "question_text", "option_id", "answer_text", "rank", "place", "points",
+                  "hidden", "submitted_at"]
 GROUP_COLUMNS = ["run_code", "group", "question_id", "question_text", "respondents", "answer",
                  "ties"]
 PLAN_COLUMNS = ["run_code", "number", "goal", "fruit", "category", "measure", "report_to",
@@ -65,12 +65,14 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             else answer_text + (f" – {text}" if text else ""),
             "rank": row.get("rank"),
             "place": place,
+            "points": row.get("points"),
             "hidden": is_hidden(row, hidden),
             "submitted_at": _iso_utc(row["submitted_at"]),
             "_order": (order[question.id], row["submitted_at"], row.get("rank") or 0),
         })
     frame = pd.DataFrame(records, columns=ANSWER_COLUMNS + ["_order"])
-    frame["rank"] = frame["rank"].astype("Int64")  # empty where the answer has no rank
+    for column in ("rank", "points"):
+        frame[column] = frame[column].astype("Int64")  # empty where the answer has none
     if not frame.empty:
         frame = frame.sort_values("_order", kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)

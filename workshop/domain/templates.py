@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGUAGES = ("nb", "en")
-QUESTION_TYPES = ("choice", "ranked", "text", "fruit")
+QUESTION_TYPES = ("choice", "ranked", "text", "fruit", "points")
 MAX_OPTIONS = 60
 MAX_QUESTIONS = 50
 MAX_TEXT_LENGTH = 2000
@@ -36,10 +36,10 @@ class Problem:
         """The problem in words, translated by `translate` (a gettext function)."""
         parts = [self.source]
         if self.line:
-            parts.append(translate("line %(line)s") % {"line": self.line})
+            parts.append(translate(N_("line %(line)s")) % {"line": self.line})
         if self.question:
-            parts.append(translate("question %(question)s") % {"question": repr(self.question)})
-        parts.append(translate("field %(field)s") % {"field": repr(self.field)})
+            parts.append(translate(N_("question %(question)s")) % {"question": repr(self.question)})
+        parts.append(translate(N_("field %(field)s")) % {"field": repr(self.field)})
         return ", ".join(parts) + ": " + translate(self.message) % self.params
 
     def __str__(self) -> str:
@@ -80,6 +80,11 @@ class Question:
     items_from: str | None = None
     top: int = 8
     report_prompt: dict[str, str] = field(default_factory=dict)
+    # text: shown as a word cloud, and/or as ideas the room upvotes
+    cloud: bool = False
+    upvotes: bool = False
+    # points: the budget each participant spreads over the options
+    budget: int = 100
 
     def option(self, option_id: str) -> Option | None:
         for opt in self.options:
@@ -174,7 +179,7 @@ class _Checker:
 _QUESTION_KEYS = {
     "id", "type", "text", "short", "options", "min", "max", "ranks", "write_in",
     "max_entries", "max_length", "duration", "live_results", "quadrants", "items_from", "top",
-    "report_prompt",
+    "report_prompt", "cloud", "upvotes", "budget",
 }
 
 
@@ -267,7 +272,16 @@ def _parse_question(check: _Checker, raw: dict) -> Question | None:
     )
     if qtype == "text":
         max_entries = check.integer(raw, "max_entries", 1, 1, 20)
-        return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries)
+        return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries,
+                        cloud=check.boolean(raw, "cloud", False),
+                        upvotes=check.boolean(raw, "upvotes", False))
+    if qtype == "points":
+        options = _parse_options(check, raw.get("options"))
+        if any(o.exclusive for o in options):
+            check.problem("options", N_("a points question cannot have exclusive options"))
+        budget = check.integer(raw, "budget", 100, 1, 1000)
+        return Question(**common, options=options, budget=budget, min_choices=1,
+                        max_choices=len(options))
 
     if qtype == "fruit":
         return _parse_fruit(check, raw, common)
@@ -369,6 +383,11 @@ def template_to_dict(template: WorkshopTemplate) -> dict:
             data["short"] = q.short
         if q.type == "text":
             data["max_entries"] = q.max_entries
+            data["cloud"], data["upvotes"] = q.cloud, q.upvotes
+            return data
+        if q.type == "points":
+            data["options"] = [option(o) for o in q.options]
+            data["budget"] = q.budget
             return data
         if q.type == "fruit":
             data["quadrants"] = [option(o) for o in q.quadrants]

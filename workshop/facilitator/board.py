@@ -9,7 +9,7 @@ from .. import presenter, services
 from ..auth import facilitator_required
 from ..domain import exports
 from ..domain.plan import PLAN_FIELDS, choices
-from .forms import MarkForm, NoteForm, PlanForm, RedraftForm, ShareForm
+from .forms import MarkForm, MergeForm, NoteForm, PlanForm, RedraftForm, ShareForm
 from .routes import _run_or_404, bp
 
 EXPORT_TABLES = ("answers", "groups", "plan")
@@ -42,6 +42,20 @@ def mark(code: str):
         services.set_mark(run, form.question_id.data, form.kind.data, form.ref.data, form.on.data == "1")
     except LookupError:
         abort(404)
+    return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
+
+
+@bp.route("/runs/<code>/board/merge", methods=["POST"])
+@facilitator_required
+def merge(code: str):
+    run = _run_or_404(code)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.merge_ideas(run, form.question_id.data, form.source.data, form.target.data)
+    except LookupError:
+        abort(400)
     return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
 
 

@@ -25,9 +25,17 @@ class MarkForm(FlaskForm):
     """Pin or hide an answer on the board (on="1"), or undo it (on="0")."""
 
     question_id = HiddenField(validators=[DataRequired(), Length(max=64)])
-    kind = HiddenField(validators=[AnyOf(["pin", "hide"])])
+    kind = HiddenField(validators=[AnyOf(["pin", "hide", "answered"])])
     ref = HiddenField(validators=[DataRequired(), Length(max=300)])
     on = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class MergeForm(FlaskForm):
+    """Merge a duplicate idea (source) into another (target)."""
+
+    question_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    source = HiddenField(validators=[DataRequired(), Length(max=140)])
+    target = StringField(validators=[DataRequired(), Length(max=140)])
 
 
 class NoteForm(FlaskForm):

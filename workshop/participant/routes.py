@@ -117,6 +117,24 @@ def answer(code: str, question_id: str):
     return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
 
 
+@bp.route("/r/<code>/upvote/<question_id>", methods=["POST"])
+def upvote(code: str, question_id: str):
+    run = _run_or_404(code)
+    participant = _current_participant(run)
+    if participant is None:
+        return redirect(url_for(".join", code=run.code))
+    if not vote_allowed(participant):
+        flash(answer_error_message(AnswerError("rate_limited")), "error")
+    else:
+        try:
+            services.upvote(participant, question_id, request.form.get("ref", ""))
+        except AnswerError as error:
+            flash(answer_error_message(error), "error")
+        else:
+            flash(_("Your upvote is counted."), "ok")
+    return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
+
+
 @bp.route("/lang/<lang>", methods=["POST"])
 def set_language(lang: str):
     if lang in ("nb", "en"):
