@@ -108,3 +108,14 @@ def test_fruit_board_must_draw_from_an_earlier_choice_question():
 """
     assert any("question 'f'" in p and "'items_from'" in p for p in problems(text))
     assert load_template_text(text.replace("items_from: nope", "items_from: q1"), "ok.yaml").questions[1].items_from == "q1"
+
+
+def test_the_example_in_questions_readme_is_valid_and_has_every_type():
+    import re
+
+    from workshop.domain.templates import QUESTION_TYPES
+
+    readme = open(f"{QUESTIONS}/README.md", encoding="utf-8").read()
+    block = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    template = load_template_text(block, "README.md")
+    assert {q.type for q in template.questions} == set(QUESTION_TYPES)
