@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
+from contextlib import contextmanager
 
 from flask import Flask, request, session
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
@@ -44,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_MESSAGE_QUEUE_CHANNEL"],
         # A phone on a slow venue network may pause for a while without being gone.
         ping_interval=20,
         ping_timeout=40,
@@ -83,12 +86,31 @@ def upgrade_database() -> None:
     from sqlalchemy import inspect
 
     directory = os.path.join(ROOT, "migrations")
-    tables = set(inspect(db.engine).get_table_names())
-    if "run" in tables and "alembic_version" not in tables:
-        # Built from the models (tests, or a tool) rather than by migrations: it is current.
-        stamp(directory=directory)
+    with _schema_lock():
+        tables = set(inspect(db.engine).get_table_names())
+        if "run" in tables and "alembic_version" not in tables:
+            # Built from the models (tests, or a tool) rather than by migrations: it is current.
+            stamp(directory=directory)
+            return
+        upgrade(directory=directory)
+
+
+SCHEMA_LOCK_ID = 7240511  # any constant shared by every process of this app
+
+
+@contextmanager
+def _schema_lock():
+    """On PostgreSQL, processes starting together migrate one at a time (an advisory lock)."""
+    if db.engine.dialect.name != "postgresql":
+        yield
         return
-    upgrade(directory=directory)
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": SCHEMA_LOCK_ID})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": SCHEMA_LOCK_ID})
+            connection.commit()
 
 
 def _register_page_helpers(app: Flask) -> None:
@@ -164,7 +186,16 @@ def _instance_secret_key(instance_path: str) -> str:
     except FileNotFoundError:
         pass
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process starting at the same moment wrote it first
+        for _ in range(50):
+            time.sleep(0.05)
+            with open(path, encoding="ascii") as handle:
+                written = handle.read().strip()
+            if written:
+                return written
+        raise
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key)
     return key

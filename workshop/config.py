@@ -25,6 +25,10 @@ class Config:
         # The facilitator secret can be given here; otherwise one is generated at first start.
         self.FACILITATOR_SECRET = os.environ.get("WORKSHOP_FACILITATOR_SECRET")
         self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("WORKSHOP_MESSAGE_QUEUE")  # e.g. redis://
+        # Redis pub/sub ignores the database number: installations sharing a Redis need their
+        # own channel, or they receive each other's pushes.
+        self.SOCKETIO_MESSAGE_QUEUE_CHANNEL = os.environ.get(
+            "WORKSHOP_MESSAGE_QUEUE_CHANNEL", "flask-socketio")
         # gevent in production (see README); threading for tests and the Flask test clients.
         self.SOCKETIO_ASYNC_MODE = os.environ.get("WORKSHOP_ASYNC_MODE", "threading")
         # Results are pushed at most once per interval per question, however fast votes arrive.

@@ -66,7 +66,10 @@ def _store_secret_hash(secret: str) -> None:
     setting = db.session.get(Setting, SECRET_KEY_SETTING) or Setting(key=SECRET_KEY_SETTING)
     setting.value = generate_password_hash(secret)
     db.session.add(setting)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process stored one at the same moment: keep theirs
+        db.session.rollback()
 
 
 def check_facilitator_secret(given: str) -> bool:

@@ -441,8 +441,9 @@ def test_through_nginx_with_tls_websockets_and_the_forwarded_headers(servers, ng
             assert refused.status_code == 400, (wrong, refused.status_code)
 
         # Sticky, and spread: a long-polling Socket.IO session works through nginx only while
-        # every request of it reaches the process that made it. Clients at eight addresses.
-        for n in range(2, 10):
+        # every request of it reaches the process that made it. Clients at 16 addresses (all of
+        # them on one process by chance: 2 in 65536).
+        for n in range(2, 18):
             client = browser_session(nginx)
             made.append(client)
             client.mount("https://", FromAddress(f"127.0.0.{n}"))
@@ -460,10 +461,10 @@ def test_through_nginx_with_tls_websockets_and_the_forwarded_headers(servers, ng
             address, upstream, *_ = line.split()
             if "/socket.io/" in line and address != "127.0.0.1":
                 upstream_of.setdefault(address, set()).add(upstream)
-        assert len(upstream_of) == 8 and all(len(u) == 1 for u in upstream_of.values()), upstream_of
+        assert len(upstream_of) == 16 and all(len(u) == 1 for u in upstream_of.values()), upstream_of
         processes = {server.url.removeprefix("http://") for server in (a, b)}
         assert set.union(*upstream_of.values()) == processes, \
-            f"eight addresses all went to one process: {upstream_of}"
+            f"16 addresses all went to one process: {upstream_of}"
 
         # The projector, through nginx: long-polling first, then the WebSocket upgrade.
         screen = socket_client(https, facilitator, "projector via nginx")
