@@ -30,41 +30,42 @@ def participant_join(data):
     return {"ok": True, "state": presenter.run_state(run)}
 
 
-@socketio.on("vote")
-def vote(data):
+def _as_participant(data, action):
+    """Run a participant's action: who it is comes from this connection's join, never from
+    the payload; the rate limit and every refusal are answered the same way for each action."""
     participant_id = session.get("live_participant")
     participant = db.session.get(Participant, participant_id) if participant_id else None
-    if participant is None:
-        return _refusal(AnswerError("not_joined"))
-    if not isinstance(data, dict):
-        return _refusal(AnswerError("malformed"))
-    if not vote_allowed(participant):
-        return _refusal(AnswerError("rate_limited"))
-    vote_id = data.get("vote_id")
-    vote_id = vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None
     try:
-        fields = normalize_fields(data.get("fields"))
-        services.submit_answer(participant, data.get("question"), fields, vote_id)
+        if participant is None:
+            raise AnswerError("not_joined")
+        if not isinstance(data, dict):
+            raise AnswerError("malformed")
+        if not vote_allowed(participant):
+            raise AnswerError("rate_limited")
+        return dict({"ok": True}, **action(participant))
     except AnswerError as error:
         return _refusal(error)
-    return {"ok": True, "question": data.get("question"), "vote_id": vote_id}
+
+
+@socketio.on("vote")
+def vote(data):
+    def submit(participant):
+        vote_id = data.get("vote_id")
+        vote_id = vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None
+        fields = normalize_fields(data.get("fields"))
+        services.submit_answer(participant, data.get("question"), fields, vote_id)
+        return {"question": data.get("question"), "vote_id": vote_id}
+
+    return _as_participant(data, submit)
 
 
 @socketio.on("upvote")
 def upvote(data):
-    participant_id = session.get("live_participant")
-    participant = db.session.get(Participant, participant_id) if participant_id else None
-    if participant is None:
-        return _refusal(AnswerError("not_joined"))
-    if not isinstance(data, dict):
-        return _refusal(AnswerError("malformed"))
-    if not vote_allowed(participant):
-        return _refusal(AnswerError("rate_limited"))
-    try:
+    def give(participant):
         services.upvote(participant, data.get("question"), data.get("ref"))
-    except AnswerError as error:
-        return _refusal(error)
-    return {"ok": True, "ref": data.get("ref")}
+        return {"ref": data.get("ref")}
+
+    return _as_participant(data, give)
 
 
 @socketio.on("screen:watch")

@@ -105,43 +105,57 @@
 
   var SVG = "http://www.w3.org/2000/svg";
   function drawCloud(r) {
-    // A word cloud laid out in centred rows, biggest words first; sizes carry the counts, and
-    // each word's count is in its title for screen readers.
+    // A word cloud laid out in centred rows, biggest words first. Each word is measured as
+    // drawn (bold, its size) so words never run together; sizes carry the counts, and each
+    // word's count is in its title for screen readers.
     var box = el("proj-cloud");
     clear(box);
     var terms = (r.results && r.results.cloud) || [];
     box.hidden = !terms.length;
+    box.classList.toggle("with-ideas", !!(r.results && r.results.ideas));
     if (!terms.length) { return; }
-    var width = 1200, maxSize = 88, minSize = 26, gap = 28, lineGap = 18;
-    var top = terms[0].count, lines = [], line = [], used = 0;
-    terms.forEach(function (term) {
+    var width = 1200, maxSize = 84, minSize = 26, gap = 34, lineGap = 16;
+    var top = terms[0].count;
+    var colours = ["#ffd23f", "#ffffff", "#7cfc9a", "#8ecbff"];
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " 100");
+    box.appendChild(svg);
+    // Measure each word as drawn; canvas as the fallback when the SVG is not laid out yet.
+    var ruler = document.createElement("canvas").getContext("2d");
+    var family = window.getComputedStyle(box).fontFamily || "sans-serif";
+    var words = terms.map(function (term, i) {
       var size = minSize + (maxSize - minSize) * (top > 1 ? (term.count - 1) / (top - 1) : 1);
-      var w = term.term.length * size * 0.58;
-      if (used + w > width && line.length) { lines.push(line); line = []; used = 0; }
-      line.push({ term: term, size: size, w: w });
-      used += w + gap;
+      var text = document.createElementNS(SVG, "text");
+      text.setAttribute("font-size", String(Math.round(size)));
+      text.setAttribute("font-weight", "700");
+      text.setAttribute("fill", colours[i % colours.length]);
+      text.textContent = term.term;
+      var title = document.createElementNS(SVG, "title");
+      title.textContent = term.term + ": " + term.count;
+      text.appendChild(title);
+      svg.appendChild(text);
+      ruler.font = "700 " + Math.round(size) + "px " + family;
+      // The drawn box where the SVG is laid out (the exact width); the canvas ruler if not.
+      var drawn = 0;
+      try { drawn = text.getBBox().width; } catch (e) { drawn = 0; }
+      var measured = drawn || ruler.measureText(term.term).width;
+      return { node: text, size: size, w: Math.min(width, measured || term.term.length * size * 0.8) };
+    });
+    var lines = [], line = [], used = 0;
+    words.forEach(function (word) {
+      if (used + word.w > width && line.length) { lines.push(line); line = []; used = 0; }
+      line.push(word);
+      used += word.w + gap;
     });
     if (line.length) { lines.push(line); }
-    var svg = document.createElementNS(SVG, "svg");
     var y = 0;
-    var colours = ["#ffd23f", "#ffffff", "#7cfc9a", "#8ecbff"];
-    lines.forEach(function (row, rowIndex) {
-      var height = Math.max.apply(null, row.map(function (p) { return p.size; }));
-      y += height;
+    lines.forEach(function (row) {
+      y += Math.max.apply(null, row.map(function (p) { return p.size; }));
       var rowWidth = row.reduce(function (sum, p) { return sum + p.w + gap; }, -gap);
-      var x = (width - rowWidth) / 2;
-      row.forEach(function (p, i) {
-        var text = document.createElementNS(SVG, "text");
-        text.setAttribute("x", String(x));
-        text.setAttribute("y", String(y));
-        text.setAttribute("font-size", String(Math.round(p.size)));
-        text.setAttribute("font-weight", "700");
-        text.setAttribute("fill", colours[(rowIndex + i) % colours.length]);
-        text.textContent = p.term.term;
-        var title = document.createElementNS(SVG, "title");
-        title.textContent = p.term.term + ": " + p.term.count;
-        text.appendChild(title);
-        svg.appendChild(text);
+      var x = Math.max(0, (width - rowWidth) / 2);
+      row.forEach(function (p) {
+        p.node.setAttribute("x", String(x));
+        p.node.setAttribute("y", String(y));
         x += p.w + gap;
       });
       y += lineGap;
@@ -149,7 +163,6 @@
     svg.setAttribute("viewBox", "0 0 " + width + " " + (y + 10));
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", terms.slice(0, 10).map(function (t2) { return t2.term + " " + t2.count; }).join(", "));
-    box.appendChild(svg);
   }
 
   function drawGroups(r) {

@@ -45,16 +45,22 @@ def rehearse(code: str):
     return redirect(url_for(".run_console", code=run.code))
 
 
+def _confirmed(run) -> bool:
+    """Clearing and deleting ask for the run's code, so a stray click does nothing."""
+    form = ConfirmCodeForm()
+    if form.validate_on_submit() and normalize_code(form.code.data) == run.code:
+        return True
+    flash(_("Type the run's code to confirm."), "error")
+    return False
+
+
 @bp.route("/runs/<code>/clear", methods=["POST"])
 @facilitator_required
 def clear(code: str):
     run = _run_or_404(code)
-    form = ConfirmCodeForm()
-    if not form.validate_on_submit() or normalize_code(form.code.data) != run.code:
-        flash(_("Type the run's code to confirm."), "error")
-        return redirect(url_for(".run_console", code=run.code))
-    services.clear_run(run)
-    flash(_("The run is empty and ready for the real room."), "ok")
+    if _confirmed(run):
+        services.clear_run(run)
+        flash(_("The run is empty and ready for the real room."), "ok")
     return redirect(url_for(".run_console", code=run.code))
 
 
@@ -62,9 +68,7 @@ def clear(code: str):
 @facilitator_required
 def delete(code: str):
     run = _run_or_404(code)
-    form = ConfirmCodeForm()
-    if not form.validate_on_submit() or normalize_code(form.code.data) != run.code:
-        flash(_("Type the run's code to confirm."), "error")
+    if not _confirmed(run):
         return redirect(url_for(".run_console", code=run.code))
     services.delete_run(run)
     flash(_("The run and all its participants' data are deleted."), "ok")

@@ -98,41 +98,36 @@ def questions_fragment(code: str):
     )
 
 
-@bp.route("/r/<code>/answer/<question_id>", methods=["POST"])
-def answer(code: str, question_id: str):
+def _participant_post(code: str, question_id: str, action, done_message: str):
+    """A participant's form post (the path without JavaScript): same rules as the live one."""
     run = _run_or_404(code)
     participant = _current_participant(run)
     if participant is None:
         return redirect(url_for(".join", code=run.code))
-    if not vote_allowed(participant):
-        flash(answer_error_message(AnswerError("rate_limited")), "error")
+    try:
+        if not vote_allowed(participant):
+            raise AnswerError("rate_limited")
+        action(participant)
+    except AnswerError as error:
+        flash(answer_error_message(error), "error")
     else:
-        fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
-        try:
-            services.submit_answer(participant, question_id, fields)
-        except AnswerError as error:
-            flash(answer_error_message(error), "error")
-        else:
-            flash(_("Your answer is saved. You can change it while the question is open."), "ok")
+        flash(done_message, "ok")
     return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
+
+
+@bp.route("/r/<code>/answer/<question_id>", methods=["POST"])
+def answer(code: str, question_id: str):
+    fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+    return _participant_post(
+        code, question_id, lambda p: services.submit_answer(p, question_id, fields),
+        _("Your answer is saved. You can change it while the question is open."))
 
 
 @bp.route("/r/<code>/upvote/<question_id>", methods=["POST"])
 def upvote(code: str, question_id: str):
-    run = _run_or_404(code)
-    participant = _current_participant(run)
-    if participant is None:
-        return redirect(url_for(".join", code=run.code))
-    if not vote_allowed(participant):
-        flash(answer_error_message(AnswerError("rate_limited")), "error")
-    else:
-        try:
-            services.upvote(participant, question_id, request.form.get("ref", ""))
-        except AnswerError as error:
-            flash(answer_error_message(error), "error")
-        else:
-            flash(_("Your upvote is counted."), "ok")
-    return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
+    return _participant_post(
+        code, question_id, lambda p: services.upvote(p, question_id, request.form.get("ref", "")),
+        _("Your upvote is counted."))
 
 
 @bp.route("/lang/<lang>", methods=["POST"])

@@ -1,0 +1,152 @@
+"""Ideas the room upvotes: two phones upvote the same idea and the projector reorders live.
+
+Question 4 of the bundled workshop ("needs") is a text question with `upvotes: true` and
+`cloud: true`. Three participants write their needs over HTTP; the facilitator reveals the
+results, so the projector shows the ideas with their votes, most upvoted first, under a word
+cloud. Two phones then upvote the same idea over Socket.IO, and the projector moves it to the
+top without a reload.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from ..serverproc import create_run, csrf_token, facilitator_action, join_participant
+from .test_board_and_plan import answer, participant_cookies
+from .test_phone_and_projector import (
+    assert_not_reloaded,
+    mark_loaded,
+    received,
+    screenshot,
+    wait_for_ack,
+)
+
+pytestmark = pytest.mark.browser
+
+# Kari writes first, so among ideas with equal votes hers is last (newest first among equals).
+KARI = "Konkrete maler for rapportering til ledelsen"
+OLA = "Flere eksempler på rapportering fra andre kommuner"
+NILS = "Maler for dialogmøter med leverandøren"
+PEOPLE = [("Kari", "Bord 1", KARI), ("Ola", "Bord 2", OLA), ("Nils", "Bord 3", NILS)]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+
+def idea_ref(server, session, code, text):
+    """The ref of someone else's idea, as the participant's own page lists it."""
+    html = session.get(f"{server.url}/r/{code}", timeout=10).text
+    pattern = r'<li data-ref="([^"]+)">\s*<span class="idea-text">' + re.escape(text) + "</span>"
+    match = re.search(pattern, html)
+    assert match, f"no idea {text!r} on the page"
+    return match.group(1)
+
+
+def upvote_over_http(server, session, code, ref):
+    page = session.get(f"{server.url}/r/{code}", timeout=10)
+    response = session.post(f"{server.url}/r/{code}/upvote/needs",
+                            data={"ref": ref, "csrf_token": csrf_token(page.text)}, timeout=10)
+    assert response.ok and "flash-error" not in response.text, response.text[-800:]
+
+
+def projector_ideas(projector):
+    texts = projector.locator("#proj-entries li.idea .idea-text").all_inner_texts()
+    return [t.strip() for t in texts]
+
+
+def test_two_phones_upvote_an_idea_to_the_top_of_the_projector(
+        live_server, facilitator, open_context, projector, output_path):
+    url = live_server.url
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "questions/needs/open")  # also projects it
+
+    sessions = {}
+    for name, group, text in PEOPLE:
+        sessions[name] = join_participant(live_server, code, group, name)
+        answer(live_server, sessions[name], code, "needs", {"entry": [text]})
+    # One upvote before the phones: Nils's idea leads, Kari's (the oldest) is last.
+    nils_idea = idea_ref(live_server, sessions["Kari"], code, NILS)
+    upvote_over_http(live_server, sessions["Kari"], code, nils_idea)
+    facilitator_action(live_server, facilitator, code, "questions/needs/reveal")
+
+    projector.goto(f"{url}/projector/{code}")
+    wait_for_ack(projector, "screen:watch")
+    expect(projector.locator("#proj-question")).to_contain_text("foredragsholdere")
+    entries = projector.locator("#proj-entries li.idea")
+    expect(entries).to_have_count(3)
+    expect(entries.first.locator(".idea-text")).to_have_text(re.compile(re.escape(NILS)))
+    assert projector_ideas(projector) == [NILS, OLA, KARI]
+    # The word cloud of the three entries: "rapportering" and "maler" are written twice.
+    cloud = projector.locator("#proj-cloud")
+    expect(cloud).to_be_visible()
+    words = cloud.locator("svg text")
+    expect(words.first).to_be_visible()
+    assert words.count() >= 5
+    terms = [t.strip() for t in words.all_text_contents()]
+    assert any(t.startswith("rapportering") for t in terms), terms
+    assert any(t.startswith("maler") for t in terms), terms
+    mark_loaded(projector)
+    pushes_before = received(projector, "results")
+
+    # Ola's and Nils's phones, signed in with their cookies.
+    phones = {}
+    for name in ("Ola", "Nils"):
+        page = open_context(**PHONE).new_page()
+        page.context.add_cookies(participant_cookies(live_server, sessions[name]))
+        page.goto(f"{url}/r/{code}")
+        wait_for_ack(page, "participant:join")
+        ideas = page.locator("section.question[data-question=needs] .ideas li[data-ref]")
+        expect(ideas).to_have_count(3)
+        mark_loaded(page)
+        phones[name] = page
+
+    # Neither can upvote their own idea: there is no button on it.
+    for name, _, text in PEOPLE[1:]:
+        ideas = phones[name].locator(".ideas li[data-ref]")
+        own = ideas.filter(has=phones[name].locator(".idea-text", has_text=text))
+        expect(own).to_have_count(1)
+        expect(own.locator(".upvote-form, button")).to_have_count(0)
+        others = ideas.filter(has_not=phones[name].locator(".idea-text", has_text=text))
+        expect(others.locator(".upvote-form button")).to_have_count(2)
+
+    for n, name in enumerate(("Ola", "Nils"), start=1):
+        phone = phones[name]
+        kari = phone.locator(".ideas li[data-ref]", has=phone.locator(".idea-text", has_text=KARI))
+        button = kari.locator(".upvote-form button")
+        expect(button).to_be_enabled()
+        button.click()
+        expect(button).to_have_text(re.compile(r"^Stemt ✓$"))
+        expect(button).to_be_disabled()
+        wait_for_ack(phone, "upvote")
+        assert_not_reloaded(phone)
+        expect(projector.locator("#proj-entries li.idea", has_text=KARI).locator(".idea-votes")) \
+            .to_have_text(f"{n} ▲")
+
+    # Two votes against one: Kari's idea is first on the big screen, without a reload.
+    expect(entries.first.locator(".idea-text")).to_have_text(re.compile(re.escape(KARI)))
+    expect(entries.first.locator(".idea-votes")).to_have_text("2 ▲")
+    assert projector_ideas(projector) == [KARI, NILS, OLA]
+    assert_not_reloaded(projector)
+    assert received(projector, "results") > pushes_before, "the new order did not come as a push"
+    # The phones reorder too: the server's order, most upvoted first.
+    for phone in phones.values():
+        expect(phone.locator(".ideas li[data-ref] .idea-text").first).to_have_text(KARI)
+        assert_not_reloaded(phone)
+
+    # The upvote is the server's, not only the button's: after a reload it is still there.
+    ola = phones["Ola"]
+    ola.reload()
+    kari = ola.locator(".ideas li[data-ref]", has=ola.locator(".idea-text", has_text=KARI))
+    expect(kari.locator(".upvote-form button")).to_have_text(re.compile(r"Stemt ✓"))
+    expect(kari.locator(".upvote-form button")).to_be_disabled()
+    expect(kari.locator(".idea-votes")).to_have_text(re.compile(r"2 ▲"))
+
+    screenshot(phones["Nils"], output_path, "phone-ideas.png")
+    screenshot(projector, output_path, "ideas-top.png")
+    screenshot(projector, output_path, "ideas-full.png", full_page=True)
+    # At 1280 × 720 the list starts below the cloud, at the bottom edge: the README shows the
+    # screen scrolled down, with the cloud and the whole list.
+    entries.last.scroll_into_view_if_needed()
+    screenshot(projector, output_path, "ideas.png", readme=True)
