@@ -585,7 +585,8 @@ def rehearse(run: Run, participants: int = 30, groups: int = 5, seed: int = 1,
     sent: dict[tuple[str, str], dict] = {}
 
     def vote_all(questions: list[Question], seed_offset: int) -> None:
-        for vote in simulated_votes(questions, participants, seed + seed_offset, texts):
+        for vote in simulated_votes(questions, participants, seed + seed_offset, texts,
+                                    groups=groups):
             person = people[vote.participant]
             submit_answer(person, vote.question, vote.fields)
             sent[(person.public_id, vote.question)] = vote.fields

@@ -15,7 +15,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from ..serverproc import create_run, csrf_token, facilitator_action, join_participant
+from ..serverproc import ROOT, create_run, csrf_token, facilitator_action, join_participant
 from .test_phone_and_projector import (
     DOCS_SCREENSHOTS,
     assert_not_reloaded,
@@ -229,17 +229,27 @@ def test_facilitator_edits_the_plan_and_downloads_it(live_server, workshop_run, 
         assert letter in text, f"{letter} lost in the CSV"
 
 
-def test_screenshots_for_the_readme(live_server, workshop_run, projector, open_context,
-                                    facilitator, output_path):
+def test_screenshots_for_the_readme(live_server, projector, open_context, facilitator, output_path):
+    """The README's demo is a rehearsal: `workshop rehearse` fills the run, as a facilitator
+    would the evening before, and the pages are photographed as the room will see them."""
+    import subprocess
+    import sys
+
     url = live_server.url
-    code, _ = workshop_run(rude=False)
+    code = create_run(live_server, facilitator)
+    done = subprocess.run(
+        [sys.executable, "-m", "workshop.cli", "rehearse", code, "--participants", "24",
+         "--groups", "4", "--seed", "5"],
+        cwd=ROOT, env=live_server.env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    facilitator_post(live_server, facilitator, code, "board/share", {"on": "1"})
 
     projector.goto(f"{url}/projector/{code}/board")
     wait_for_ack(projector, "screen:watch")
     fruits = projector.locator("#board-fruits")
     expect(fruits.locator(".fruit-box")).to_have_count(4)
     expect(fruits.locator(".fruit-box li strong")).not_to_have_count(0)
-    expect(fruits).to_contain_text("Sorteringsgrad målt på hvert møte")
+    expect(projector.locator("#board-goals .board-table tbody tr")).not_to_have_count(0)
     screenshot(projector, output_path, "board.png", readme=True, full_page=True)
     fruits.scroll_into_view_if_needed()
     path = os.path.join(output_path, "fruit-board.png")

@@ -59,12 +59,19 @@ def plausible_fields(question: Question, rng: random.Random, texts: list[str]) -
 
 def simulated_votes(
     questions: list[Question], participants: int, seed: int, texts: list[str],
-    change_rate: float = 0.2,
+    change_rate: float = 0.2, groups: int = 1, agreement: float = 0.7,
 ) -> list[SimulatedVote]:
-    """Every participant answers every question; some change their mind once, later."""
+    """Every participant answers every question; some change their mind once, later.
+
+    Participant p sits at table p % groups; people at one table mostly agree (they discussed
+    it), so with probability `agreement` a participant gives the table's answer."""
     rng = random.Random(seed)
-    votes = [SimulatedVote(p, q.id, plausible_fields(q, rng, texts))
-             for q in questions for p in range(participants)]
+    table_answers = {(g, q.id): plausible_fields(q, rng, texts) for g in range(groups) for q in questions}
+    votes = [
+        SimulatedVote(p, q.id, table_answers[(p % groups, q.id)] if rng.random() < agreement
+                      else plausible_fields(q, rng, texts))
+        for q in questions for p in range(participants)
+    ]
     rng.shuffle(votes)
     changes = [SimulatedVote(v.participant, v.question,
                              plausible_fields(next(q for q in questions if q.id == v.question), rng, texts))
