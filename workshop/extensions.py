@@ -2,8 +2,8 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_migrate import Migrate
 from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect

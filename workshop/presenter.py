@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import broadcast, services
 from .domain.answers import WRITE_IN, fields_from_items
@@ -14,7 +14,7 @@ from .models import Run
 def epoch_ms(value: datetime | None) -> int | None:
     if value is None:
         return None
-    return int(value.replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return int(value.replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def run_state(run: Run) -> dict:
@@ -25,7 +25,7 @@ def run_state(run: Run) -> dict:
         "seq": broadcast.sequence(),
         "run": run.code,
         "projected": run.projected_question_id,
-        "server_time": epoch_ms(datetime.now(timezone.utc).replace(tzinfo=None)),
+        "server_time": epoch_ms(datetime.now(UTC).replace(tzinfo=None)),
         "questions": [
             {
                 "id": q.id,

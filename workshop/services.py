@@ -18,11 +18,21 @@ from .domain.aggregate import IdeaMarks, aggregate
 from .domain.answers import AnswerError, AnswerItem, validate_answer
 from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
-from .domain.templates import (Option, Question, WorkshopTemplate, parse_template,
-                               template_to_dict)
+from .domain.templates import Option, Question, WorkshopTemplate, parse_template, template_to_dict
 from .extensions import db
-from .models import (Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run,
-                     Setting, Upvote, utcnow)
+from .models import (
+    Answer,
+    BoardMark,
+    Group,
+    Note,
+    Participant,
+    Plan,
+    QuestionState,
+    Run,
+    Setting,
+    Upvote,
+    utcnow,
+)
 
 SECRET_KEY_SETTING = "facilitator_secret_hash"
 MAX_GROUP_NAME = 40

@@ -54,8 +54,13 @@ def load_template_text(text: str, source: str) -> WorkshopTemplate:
     if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
         raise _too_large(source)
     try:
-        root = yaml.compose(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506
+        # One parse: the node tree gives the lines of problems, the data is built from it.
+        loader = _NoAliasLoader(text)  # a SafeLoader: plain data only
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
@@ -134,5 +139,5 @@ def load_plan_suggestions(folder: str, template_id: str) -> dict | None:
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle.read(), Loader=_NoAliasLoader)  # noqa: S506
+        data = yaml.load(handle.read(), Loader=_NoAliasLoader)
     return check_suggestions(data, os.path.basename(path))

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("WORKSHOP_ASYNC_MODE", "gevent")
 
-from workshop import create_app  # noqa: E402
+from workshop import create_app
 
 app = create_app()

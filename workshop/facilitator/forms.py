@@ -1,9 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DecimalField, FieldList, Form, FormField, HiddenField,
-                     IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
 

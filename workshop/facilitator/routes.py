@@ -5,8 +5,17 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_babel import gettext as _
 
@@ -15,8 +24,7 @@ from ..auth import facilitator_required, sign_in_facilitator
 from ..domain.codes import format_code
 from ..extensions import limiter
 from ..templates_io import list_template_files
-from .forms import (ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseForm,
-                    UploadForm)
+from .forms import ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseForm, UploadForm
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
