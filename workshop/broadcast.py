@@ -88,9 +88,9 @@ def emit_results(run_id: int, question_ids: list[str]) -> None:
         if payload["visible"]:  # revealed: phones follow the results live too
             socketio.emit("results", presenter.phone_results_payload(payload),
                           to=participants_room(run_id))
-        if payload["ideas"] is not None:
+        if payload["ideas_total"] is not None:
             socketio.emit("ideas", {"seq": payload["seq"], "question": question_id,
-                                    "ideas": payload["ideas"]}, to=participants_room(run_id))
+                                    "total": payload["ideas_total"]}, to=participants_room(run_id))
 
 
 def state_changed(run_id: int) -> None:

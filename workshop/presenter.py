@@ -38,12 +38,29 @@ def run_state(run: Run) -> dict:
     }
 
 
+# A push carries what a screen shows, not every text of a hall of 2,000: the newest entries
+# and the most upvoted ideas (the board and the exports have them all).
+SCREEN_ENTRIES = 500
+SCREEN_IDEAS = 200
+PHONE_ENTRIES = 30
+PHONE_IDEAS = 30
+
+
+def _trimmed(aggregate: dict, entries: int, ideas: int) -> dict:
+    trimmed = dict(aggregate, entries=aggregate["entries"][:entries],
+                   entries_total=len(aggregate["entries"]))
+    if "ideas" in aggregate:
+        trimmed["ideas"] = aggregate["ideas"][:ideas]
+        trimmed["ideas_total"] = len(aggregate["ideas"])
+    return trimmed
+
+
 def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict:
-    """For the projector and console only: results are never pushed to phones."""
+    """For the projector and console; phones get phone_results_payload of it once revealed."""
     lang = lang or run.language
     state = services.question_states(run)[question_id]
     question = services.question_of(run, question_id, state)
-    aggregate = services.results(run, question_id, lang)
+    aggregate = _trimmed(services.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
     visible = services.results_visible(state)
     return {
         "seq": broadcast.sequence(),
@@ -59,12 +76,9 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         "respondents": aggregate["respondents"],
         "participants": services.participant_count(run),
         "results": aggregate if visible else None,
-        # Ideas are shown to be upvoted even while results are hidden; their votes are not.
-        "ideas": [
-            {"ref": i["ref"], "text": i["text"], "group": i["group"], "answered": i["answered"],
-             "votes": i["votes"] if visible else None}
-            for i in aggregate.get("ideas", [])
-        ] if question.upvotes else None,
+        # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
+        # when the participant asks, so 2,000 phones are not sent every new idea.
+        "ideas_total": aggregate.get("ideas_total") if question.upvotes else None,
     }
 
 
@@ -99,6 +113,7 @@ def phone_page(run: Run, participant) -> dict:
             revealed=state.revealed, results=result if state.revealed else None,
             ideas=_phone_ideas(result, participant, question, state.revealed)
             if question.upvotes else [],
+            ideas_total=len(result["ideas"]) if question.upvotes else 0,
         )
         questions.append(phone)
     return {
@@ -120,7 +135,8 @@ def _phone_ideas(result: dict, participant, question, revealed: bool) -> list[di
         {"ref": idea["ref"], "text": idea["text"], "group": idea["group"],
          "votes": idea["votes"] if revealed else None, "answered": idea["answered"],
          "own": idea["ref"].startswith(own), "upvoted": idea["ref"] in mine}
-        for idea in result["ideas"]
+        for idea in (result["ideas"] if revealed else
+                     sorted(result["ideas"], key=lambda i: i["at"] or "", reverse=True))[:PHONE_IDEAS]
     ]
 
 
@@ -248,10 +264,11 @@ def board_page(run: Run, controls: bool = False) -> dict:
 def phone_results_payload(payload: dict) -> dict:
     """What phones may see of revealed results: no participant ids, no entry refs."""
     results = payload["results"]
-    safe_entries = [{"text": e["text"], "group": e["group"]} for e in results.get("entries", [])]
+    safe_entries = [{"text": e["text"], "group": e["group"]}
+                    for e in results.get("entries", [])[:PHONE_ENTRIES]]
     if "ideas" in results:  # refs stay: phones upvote by them
         results = dict(results, ideas=[{k: i[k] for k in ("ref", "text", "group", "votes", "answered")}
-                                       for i in results["ideas"]])
+                                       for i in results["ideas"][:PHONE_IDEAS]])
     safe_options = [
         {k: v for k, v in o.items() if k != "reports"} for o in results.get("options", [])
     ]

@@ -143,41 +143,44 @@
     });
   });
 
+  // New ideas: the server says how many there are; the list is fetched when asked for, so a
+  // hall of phones is not sent every idea as it arrives.
   socket.on("ideas", function (payload) {
     var box = root.querySelector(".ideas[data-question='" + payload.question + "']");
     if (!box) { return; }
-    var list = box.querySelector(".idea-list");
-    var known = {};
-    var items = list.querySelectorAll("li[data-ref]");
-    for (var i = 0; i < items.length; i++) { known[items[i].getAttribute("data-ref")] = items[i]; }
-    var me = root.getAttribute("data-me") + ":";
-    var open = box.closest("section.question").getAttribute("data-status") === "open";
-    var template = box.closest("section.question").querySelector("form.answer-form");
-    var csrf = template ? template.querySelector("input[name=csrf_token]") : null;
-    payload.ideas.forEach(function (idea) {
-      var item = known[idea.ref];
-      if (!item) {
-        item = document.createElement("li");
-        item.setAttribute("data-ref", idea.ref);
-        add(item, "span", idea.text, "idea-text");
-        add(item, "span", " — " + idea.group, "muted");
-        add(item, "span", "", "idea-votes");
-        if (idea.ref.indexOf(me) !== 0) {
-          var form = add(item, "form", null, "inline upvote-form");
-          form.method = "post";
-          form.action = box.getAttribute("data-action");
-          if (csrf) { form.appendChild(csrf.cloneNode()); }
-          var hidden = add(form, "input");
-          hidden.type = "hidden"; hidden.name = "ref"; hidden.value = idea.ref;
-          var button = add(form, "button", "▲ " + root.getAttribute("data-upvote"), "small");
-          button.type = "submit"; button.disabled = !open;
-        }
-      }
-      var votes = item.querySelector(".idea-votes");
-      if (votes) { votes.textContent = idea.votes === null ? "" : " " + idea.votes + " ▲"; }
-      list.appendChild(item);  // in the server's order: most upvoted first once revealed
-    });
+    var known = parseInt(box.getAttribute("data-total"), 10) || 0;
+    var notice = box.querySelector(".ideas-new");
+    if (payload.total > known && notice) {
+      notice.hidden = false;
+      notice.querySelector(".ideas-count").textContent = String(payload.total - known);
+    }
   });
+  root.addEventListener("click", function (event) {
+    if (event.target.closest(".ideas-new button")) { refresh(); }
+  });
+  // Revealed: the ideas on this phone follow the room's order and votes.
+  function reorderIdeas(question, ideas) {
+    var list = root.querySelector(".ideas[data-question='" + question + "'] .idea-list");
+    if (!list) { return; }
+    ideas.forEach(function (idea) {
+      var item = list.querySelector("li[data-ref='" + idea.ref.replace(/'/g, "") + "']");
+      if (!item) { return; }
+      var votes = item.querySelector(".idea-votes");
+      if (!votes) {
+        votes = document.createElement("span");
+        votes.className = "idea-votes";
+        item.insertBefore(votes, item.querySelector("form"));
+      }
+      votes.textContent = " " + idea.votes + " ▲";
+      list.appendChild(item);
+      item.setAttribute("data-ranked", "1");
+    });
+    // Ideas beyond the pushed top ones keep their order, after them.
+    var rest = list.querySelectorAll("li[data-ref]:not([data-ranked])");
+    for (var i = 0; i < rest.length; i++) { list.appendChild(rest[i]); }
+    var ranked = list.querySelectorAll("li[data-ranked]");
+    for (var j = 0; j < ranked.length; j++) { ranked[j].removeAttribute("data-ranked"); }
+  }
 
   root.addEventListener("submit", function (event) {
     var form = event.target;
@@ -224,6 +227,7 @@
     var known = latestResults[payload.question];
     if (known && known > payload.seq) { return; }
     latestResults[payload.question] = payload.seq;
+    if (payload.results && payload.results.ideas) { reorderIdeas(payload.question, payload.results.ideas); }
     var box = root.querySelector(".live-results[data-question='" + payload.question + "']");
     if (!box || !payload.results) { return; }
     while (box.firstChild) { box.removeChild(box.firstChild); }
