@@ -33,8 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite") and ":memory:" not in uri and uri != "sqlite://":
+        # A gevent worker serves a hall of phones at once: enough pooled connections that
+        # handlers wait for the write lock (busy timeout), not for a connection.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": 30}, "pool_size": 30, "max_overflow": 60}
+    elif not uri.startswith("sqlite") and not app.config["SQLALCHEMY_ENGINE_OPTIONS"]:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": 10, "max_overflow": 20,
+                                                   "pool_pre_ping": True}
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)

@@ -55,8 +55,12 @@ def results_changed(run_id: int, question_id: str) -> None:
 
 def _push_pending(app: Flask) -> None:
     interval = app.config["RESULTS_INTERVAL"]
+    took = 0.0
     while True:
-        socketio.sleep(interval)
+        # When building the pushes takes long (a full hall, revealed results), wait longer
+        # before the next ones, so votes keep being served between them.
+        socketio.sleep(max(interval, 2 * took))
+        started = time.monotonic()
         with _lock:
             batch = sorted(_pending)
             _pending.clear()
@@ -73,6 +77,7 @@ def _push_pending(app: Flask) -> None:
                     app.logger.exception("pushing results for run %s failed", run_id)
                 finally:
                     db.session.remove()
+        took = time.monotonic() - started
 
 
 def emit_results(run_id: int, question_ids: list[str]) -> None:

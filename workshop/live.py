@@ -34,14 +34,18 @@ def _as_participant(data, action):
     """Run a participant's action: who it is comes from this connection's join, never from
     the payload; the rate limit and every refusal are answered the same way for each action."""
     participant_id = session.get("live_participant")
-    participant = db.session.get(Participant, participant_id) if participant_id else None
     try:
-        if participant is None:
+        if not participant_id:
             raise AnswerError("not_joined")
         if not isinstance(data, dict):
             raise AnswerError("malformed")
-        if not vote_allowed(participant):
+        # Checked before the database is touched: the check may yield to other greenlets,
+        # which must not happen while this one holds a pooled connection.
+        if not vote_allowed(participant_id):
             raise AnswerError("rate_limited")
+        participant = db.session.get(Participant, participant_id)
+        if participant is None:
+            raise AnswerError("not_joined")
         return dict({"ok": True}, **action(participant))
     except AnswerError as error:
         return _refusal(error)

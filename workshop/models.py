@@ -23,7 +23,8 @@ class Run(db.Model):
     code = db.Column(db.String(12), unique=True, nullable=False, index=True)
     template_id = db.Column(db.String(64), nullable=False)
     # A snapshot of the template at creation: editing questions/ later never breaks a run.
-    template = db.Column(JSON, nullable=False)
+    # Deferred: a vote needs the run, not its template (parsed once per process and cached).
+    template = db.deferred(db.Column(JSON, nullable=False))
     language = db.Column(db.String(8), nullable=False, default="nb")
     projected_question_id = db.Column(db.String(64))
     # The discussion board is shown on phones only once the facilitator shares it.

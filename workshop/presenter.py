@@ -60,8 +60,14 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
     lang = lang or run.language
     state = services.question_states(run)[question_id]
     question = services.question_of(run, question_id, state)
-    aggregate = _trimmed(services.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
     visible = services.results_visible(state)
+    if visible:
+        aggregate = _trimmed(services.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
+    else:
+        # Hidden: the room sees how many answered, so that is all that is computed.
+        aggregate = {"respondents": services.answer_count(run, question_id)}
+        if question.upvotes:
+            aggregate["ideas_total"] = services.entry_count(run, question_id)
     return {
         "seq": broadcast.sequence(),
         "run": run.code,

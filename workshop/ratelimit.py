@@ -8,16 +8,15 @@ from flask import current_app, request
 from limits import parse
 
 from .extensions import limiter
-from .models import Participant
 
 
-def vote_allowed(participant: Participant) -> bool:
+def vote_allowed(participant_id: int) -> bool:
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return True
     strategy = limiter.limiter
     per_participant = parse(config["VOTE_LIMIT_PER_PARTICIPANT"])
     per_address = parse(config["VOTE_LIMIT_PER_ADDRESS"])
-    return strategy.hit(per_participant, "vote", str(participant.id)) and strategy.hit(
+    return strategy.hit(per_participant, "vote", str(participant_id)) and strategy.hit(
         per_address, "vote-address", request.remote_addr or "unknown"
     )

@@ -351,8 +351,10 @@ def own_answers(participant: Participant) -> dict[str, list[AnswerItem]]:
 
 def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
     """Every answer item of a run as plain rows (for aggregation and exports)."""
+    # Plain columns, not ORM objects: this runs for every results push of a full hall.
     query = (
-        select(Answer, Participant.public_id, Participant.display_name, Group.name)
+        select(Answer.question_id, Answer.items, Answer.submitted_at, Participant.public_id,
+               Participant.display_name, Group.name)
         .join(Participant, Answer.participant_id == Participant.id)
         .join(Group, Participant.group_id == Group.id)
         .where(Answer.run_id == run.id)
@@ -360,13 +362,13 @@ def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
     if question_id is not None:
         query = query.where(Answer.question_id == question_id)
     rows = []
-    for answer, public_id, display_name, group in db.session.execute(query):
-        for item in answer.items:
+    for qid, items, submitted_at, public_id, display_name, group in db.session.execute(query):
+        for item in items:
             rows.append({
-                "question": answer.question_id, "participant": public_id,
+                "question": qid, "participant": public_id,
                 "display_name": display_name, "group": group, "option": item.get("option"),
                 "text": item.get("text"), "rank": item.get("rank"), "place": item.get("place"),
-                "points": item.get("points"), "submitted_at": answer.submitted_at,
+                "points": item.get("points"), "submitted_at": submitted_at,
             })
     return rows
 
@@ -432,7 +434,15 @@ def merge_ideas(run: Run, question_id: str, source: str, target: str) -> None:
 
 
 def answer_count(run: Run, question_id: str) -> int:
+    """How many have answered (one answer per participant and question)."""
     return db.session.query(Answer).filter_by(run_id=run.id, question_id=question_id).count()
+
+
+def entry_count(run: Run, question_id: str) -> int:
+    """How many written entries a question has, without building its results."""
+    rows = db.session.execute(
+        select(Answer.items).filter_by(run_id=run.id, question_id=question_id)).scalars()
+    return sum(len(items) for items in rows)
 
 
 def participant_count(run: Run) -> int:
