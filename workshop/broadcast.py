@@ -16,6 +16,9 @@ from flask import Flask
 from .extensions import db, socketio
 
 _pending: set[tuple[int, str]] = set()
+# When each question last told the phones its number of ideas (a scheduling detail, not state).
+_ideas_told: dict[tuple[int, str], float] = {}
+IDEAS_NOTICE_INTERVAL = 2.0  # seconds: a hall of phones is told of new ideas at most this often
 _lock = threading.Lock()
 _worker_started = False
 _app: Flask | None = None
@@ -94,8 +97,23 @@ def emit_results(run_id: int, question_ids: list[str]) -> None:
             socketio.emit("results", presenter.phone_results_payload(payload),
                           to=participants_room(run_id))
         if payload["ideas_total"] is not None:
-            socketio.emit("ideas", {"seq": payload["seq"], "question": question_id,
-                                    "total": payload["ideas_total"]}, to=participants_room(run_id))
+            if _time_to_tell(run_id, question_id):
+                socketio.emit("ideas", {"seq": payload["seq"], "question": question_id,
+                                        "total": payload["ideas_total"]},
+                              to=participants_room(run_id))
+            else:  # told a moment ago: tell again on a later round, so the last idea is told
+                with _lock:
+                    _pending.add((run_id, question_id))
+
+
+def _time_to_tell(run_id: int, question_id: str) -> bool:
+    if _app is not None and _app.config["RESULTS_INTERVAL"] <= 0:
+        return True  # tests push synchronously
+    now = time.monotonic()
+    if now - _ideas_told.get((run_id, question_id), 0.0) < IDEAS_NOTICE_INTERVAL:
+        return False
+    _ideas_told[(run_id, question_id)] = now
+    return True
 
 
 def state_changed(run_id: int) -> None:
