@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 # app it is initialised with (handlers declared after init_app bind to that first app only).
 from . import broadcast, live, security  # noqa: F401
 from .config import Config
-from .extensions import babel, csrf, db, limiter, migrate, socketio
+from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -44,6 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                    "pool_pre_ping": True}
 
     db.init_app(app)
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    # Leave room in the pool for pages, joins and the results pushes.
+    database_turn.configure(options.get("pool_size", 5) + options.get("max_overflow", 10) - 5)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -8,7 +8,7 @@ from flask_socketio import join_room
 from . import broadcast, presenter, services
 from .auth import is_facilitator, participant_token
 from .domain.answers import AnswerError, normalize_fields
-from .extensions import db, socketio
+from .extensions import database_turn, db, socketio
 from .messages import answer_error_message
 from .models import Participant
 from .ratelimit import vote_allowed
@@ -43,10 +43,11 @@ def _as_participant(data, action):
         # which must not happen while this one holds a pooled connection.
         if not vote_allowed(participant_id):
             raise AnswerError("rate_limited")
-        participant = db.session.get(Participant, participant_id)
-        if participant is None:
-            raise AnswerError("not_joined")
-        return dict({"ok": True}, **action(participant))
+        with database_turn():
+            participant = db.session.get(Participant, participant_id)
+            if participant is None:
+                raise AnswerError("not_joined")
+            return dict({"ok": True}, **action(participant))
     except AnswerError as error:
         return _refusal(error)
 
