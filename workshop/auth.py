@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import redirect, request, session, url_for
+from flask import abort, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from .models import Run
 
@@ -39,3 +40,13 @@ def remember_participant(run: Run, token: str) -> None:
     tokens[run.code] = token
     session["participants"] = tokens
     session.permanent = True
+
+
+def run_or_404(code: str) -> Run:
+    """The run a URL names, or a 404 that tells a participant to check the code."""
+    from . import services
+
+    run = services.run_by_code(code)
+    if run is None:
+        abort(404, description=_("No workshop has this code. Check the code and try again."))
+    return run

@@ -6,11 +6,11 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 
 from .. import presenter, services
-from ..auth import facilitator_required
+from ..auth import facilitator_required, run_or_404
 from ..domain import exports
 from ..domain.plan import PLAN_FIELDS, choices
 from .forms import MarkForm, MergeForm, NoteForm, PlanForm, RedraftForm, ShareForm
-from .routes import _run_or_404, bp
+from .routes import bp
 
 EXPORT_TABLES = ("answers", "groups", "plan")
 
@@ -18,7 +18,7 @@ EXPORT_TABLES = ("answers", "groups", "plan")
 @bp.route("/runs/<code>/board")
 @facilitator_required
 def board(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     return render_template("facilitator/board.html", run=run,
                            board=presenter.board_page(run, controls=True), note_form=NoteForm(),
                            share_form=ShareForm())
@@ -27,14 +27,14 @@ def board(code: str):
 @bp.route("/runs/<code>/board/fragment")
 @facilitator_required
 def board_fragment(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     return render_template("_board.html", board=presenter.board_page(run, controls=True))
 
 
 @bp.route("/runs/<code>/board/mark", methods=["POST"])
 @facilitator_required
 def mark(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = MarkForm()
     if not form.validate_on_submit():
         abort(400)
@@ -48,7 +48,7 @@ def mark(code: str):
 @bp.route("/runs/<code>/board/merge", methods=["POST"])
 @facilitator_required
 def merge(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = MergeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -62,7 +62,7 @@ def merge(code: str):
 @bp.route("/runs/<code>/board/notes", methods=["POST"])
 @facilitator_required
 def add_note(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = NoteForm()
     if form.validate_on_submit():
         question_id = form.question_id.data or None
@@ -77,7 +77,7 @@ def add_note(code: str):
 @bp.route("/runs/<code>/board/notes/<int:note_id>/delete", methods=["POST"])
 @facilitator_required
 def delete_note(code: str, note_id: int):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     services.delete_note(run, note_id)
     return redirect(url_for(".board", code=run.code))
 
@@ -85,7 +85,7 @@ def delete_note(code: str, note_id: int):
 @bp.route("/runs/<code>/board/share", methods=["POST"])
 @facilitator_required
 def share_board(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = ShareForm()
     if not form.validate_on_submit():
         abort(400)
@@ -136,7 +136,7 @@ def _goal_from_form(entry, previous: dict | None) -> dict:
 @bp.route("/runs/<code>/plan", methods=["GET", "POST"])
 @facilitator_required
 def plan(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     suggestions = services.plan_suggestions(run)
     if suggestions is None:
         return render_template("error.html", message=_("This workshop has no plan suggestions.")), 404
@@ -166,7 +166,7 @@ def plan(code: str):
 @bp.route("/runs/<code>/plan/redraft", methods=["POST"])
 @facilitator_required
 def redraft_plan(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = RedraftForm()
     if not form.validate_on_submit():
         abort(400)
@@ -178,7 +178,7 @@ def redraft_plan(code: str):
 @bp.route("/runs/<code>/export/<table>.csv")
 @facilitator_required
 def export_csv(code: str, table: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if table not in EXPORT_TABLES:
         abort(404)
     sep = "," if request.args.get("sep") in (",", "comma") else ";"
@@ -189,7 +189,7 @@ def export_csv(code: str, table: str):
 @bp.route("/runs/<code>/export/workbook.xlsx")
 @facilitator_required
 def export_xlsx(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     body = exports.to_xlsx(services.export_tables(run))
     return _download(body, f"{run.code}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

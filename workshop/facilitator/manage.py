@@ -9,19 +9,19 @@ from flask_babel import gettext
 from flask_babel import gettext as _
 
 from .. import presenter, services
-from ..auth import facilitator_required
+from ..auth import facilitator_required, run_or_404
 from ..domain.codes import normalize_code
 from ..domain.templates import TemplateError
 from ..extensions import db, socketio
 from ..templates_io import find_template, list_template_files, load_template_text
 from .forms import ConfirmCodeForm, DuplicateForm, RehearseForm, UploadForm
-from .routes import _run_or_404, bp
+from .routes import bp
 
 
 @bp.route("/runs/<code>/rehearse", methods=["POST"])
 @facilitator_required
 def rehearse(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     form = RehearseForm()
     if not form.validate_on_submit():
         flash(_("Check the rehearsal settings."), "error")
@@ -57,7 +57,7 @@ def _confirmed(run) -> bool:
 @bp.route("/runs/<code>/clear", methods=["POST"])
 @facilitator_required
 def clear(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if _confirmed(run):
         services.clear_run(run)
         flash(_("The run is empty and ready for the real room."), "ok")
@@ -67,7 +67,7 @@ def clear(code: str):
 @bp.route("/runs/<code>/delete", methods=["POST"])
 @facilitator_required
 def delete(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if not _confirmed(run):
         return redirect(url_for(".run_console", code=run.code))
     services.delete_run(run)

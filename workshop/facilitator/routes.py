@@ -20,7 +20,7 @@ from flask_babel import gettext
 from flask_babel import gettext as _
 
 from .. import presenter, services
-from ..auth import facilitator_required, sign_in_facilitator
+from ..auth import facilitator_required, run_or_404, sign_in_facilitator
 from ..domain.codes import format_code
 from ..extensions import limiter
 from ..templates_io import list_template_files
@@ -35,13 +35,6 @@ ACTIONS = {
     "hide": lambda run, qid: services.set_revealed(run, qid, False),
     "project": services.project_question,
 }
-
-
-def _run_or_404(code: str):
-    run = services.run_by_code(code)
-    if run is None:
-        abort(404)
-    return run
 
 
 def join_url(run) -> str:
@@ -106,7 +99,7 @@ def create_run():
 @bp.route("/runs/<code>")
 @facilitator_required
 def run_console(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     template = services.template_of(run)
     states = services.question_states(run)
     questions = [
@@ -129,7 +122,7 @@ def run_console(code: str):
 @bp.route("/runs/<code>/questions/<question_id>/<action>", methods=["POST"])
 @facilitator_required
 def question_action(code: str, question_id: str, action: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     handler = ACTIONS.get(action)
     if handler is None or services.template_of(run).question(question_id) is None:
         abort(404)
@@ -144,7 +137,7 @@ def question_action(code: str, question_id: str, action: str):
 @bp.route("/runs/<code>/open-all", methods=["POST"])
 @facilitator_required
 def open_all(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     services.open_all(run)
     return redirect(url_for(".run_console", code=run.code))
 
@@ -152,7 +145,7 @@ def open_all(code: str):
 @bp.route("/runs/<code>/qr.svg")
 @facilitator_required
 def qr_code(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     buffer = io.BytesIO()
     segno.make(join_url(run), error="m").save(buffer, kind="svg", scale=10, border=2, dark="#000")
     return buffer.getvalue(), 200, {"Content-Type": "image/svg+xml"}

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import presenter, services
-from ..auth import participant_token, remember_participant
+from ..auth import participant_token, remember_participant, run_or_404
 from ..domain.answers import AnswerError
 from ..extensions import limiter
 from ..messages import answer_error_message
@@ -24,13 +24,6 @@ from ..ratelimit import vote_allowed
 from .forms import AnswerForm, CodeForm, JoinForm
 
 bp = Blueprint("participant", __name__)
-
-
-def _run_or_404(code: str):
-    run = services.run_by_code(code)
-    if run is None:
-        abort(404, description=_("No workshop has this code. Check the code and try again."))
-    return run
 
 
 def _current_participant(run):
@@ -56,7 +49,7 @@ def index():
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
 def join(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if _current_participant(run) is not None:
         return redirect(url_for(".run_page", code=run.code))
     groups = services.groups_of(run)
@@ -85,7 +78,7 @@ def join(code: str):
 
 @bp.route("/r/<code>")
 def run_page(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     participant = _current_participant(run)
     if participant is None:
         return redirect(url_for(".join", code=run.code))
@@ -97,7 +90,7 @@ def run_page(code: str):
 
 @bp.route("/r/<code>/questions")
 def questions_fragment(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     participant = _current_participant(run)
     if participant is None:
         abort(403)
@@ -109,7 +102,7 @@ def questions_fragment(code: str):
 
 def _participant_post(code: str, question_id: str, action, done_message: str):
     """A participant's form post (the path without JavaScript): same rules as the live one."""
-    run = _run_or_404(code)
+    run = run_or_404(code)
     participant = _current_participant(run)
     if participant is None:
         return redirect(url_for(".join", code=run.code))
@@ -151,7 +144,7 @@ def set_language(lang: str):
 
 @bp.route("/r/<code>/board")
 def board(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if _current_participant(run) is None:
         return redirect(url_for(".join", code=run.code))
     return render_template("participant/board.html", run=run, board=_shared_board(run))
@@ -159,7 +152,7 @@ def board(code: str):
 
 @bp.route("/r/<code>/board/fragment")
 def board_fragment(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if _current_participant(run) is None:
         abort(403)
     return render_template("_board.html", board=_shared_board(run))
@@ -172,7 +165,7 @@ def _shared_board(run):
 
 @bp.route("/r/<code>/plan")
 def plan(code: str):
-    run = _run_or_404(code)
+    run = run_or_404(code)
     if _current_participant(run) is None:
         return redirect(url_for(".join", code=run.code))
     if services.plan_suggestions(run) is None or not run.board_shared:

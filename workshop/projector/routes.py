@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 
 from .. import presenter, services
-from ..auth import facilitator_required
+from ..auth import facilitator_required, run_or_404
 from ..domain.codes import format_code
 
 bp = Blueprint("projector", __name__, url_prefix="/projector")
@@ -14,9 +14,7 @@ bp = Blueprint("projector", __name__, url_prefix="/projector")
 @bp.route("/<code>")
 @facilitator_required
 def projector(code: str):
-    run = services.run_by_code(code)
-    if run is None:
-        abort(404)
+    run = run_or_404(code)
     template = services.template_of(run)
     return render_template(
         "projector/projector.html", run=run, code=format_code(run.code),
@@ -29,9 +27,7 @@ def projector(code: str):
 @bp.route("/<code>/board")
 @facilitator_required
 def board(code: str):
-    run = services.run_by_code(code)
-    if run is None:
-        abort(404)
+    run = run_or_404(code)
     return render_template(
         "projector/board.html", run=run, board=presenter.board_page(run),
         fragment_url=url_for(".board_fragment", code=run.code),
@@ -41,7 +37,5 @@ def board(code: str):
 @bp.route("/<code>/board/fragment")
 @facilitator_required
 def board_fragment(code: str):
-    run = services.run_by_code(code)
-    if run is None:
-        abort(404)
+    run = run_or_404(code)
     return render_template("_board.html", board=presenter.board_page(run))
