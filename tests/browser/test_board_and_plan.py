@@ -250,7 +250,10 @@ def test_screenshots_for_the_readme(live_server, projector, open_context, facili
     expect(fruits.locator(".fruit-box")).to_have_count(4)
     expect(fruits.locator(".fruit-box li strong")).not_to_have_count(0)
     expect(projector.locator("#board-goals .board-table tbody tr")).not_to_have_count(0)
-    screenshot(projector, output_path, "board.png", readme=True, full_page=True)
+    screenshot(projector, output_path, "board-full.png", full_page=True)
+    # For the README: the first questions of the board, small enough to keep in git.
+    projector.set_viewport_size({"width": 1280, "height": 1100})
+    screenshot(projector, output_path, "board.png", readme=True)
     fruits.scroll_into_view_if_needed()
     path = os.path.join(output_path, "fruit-board.png")
     fruits.screenshot(path=path)
