@@ -1,7 +1,9 @@
 """Pushing state and results to the room.
 
 Results are coalesced: a vote only marks its question as changed, and a single background
-task pushes fresh results at most once per RESULTS_INTERVAL. Pushing on every vote would be
+task pushes fresh results to the screens at most once per RESULTS_INTERVAL (0.1 s: the
+projector follows within a fraction of a second), and to the whole room of phones at most
+every PHONE_RESULTS_INTERVAL. Pushing on every vote would be
 O(N^2) for a full room. Every payload carries a sequence number (microseconds) so a client
 that receives pushes out of order keeps the newest.
 """
@@ -16,9 +18,11 @@ from flask import Flask
 from .extensions import db, socketio
 
 _pending: set[tuple[int, str]] = set()
-# When each question last told the phones its number of ideas (a scheduling detail, not state).
-_ideas_told: dict[tuple[int, str], float] = {}
-IDEAS_NOTICE_INTERVAL = 2.0  # seconds: a hall of phones is told of new ideas at most this often
+# When each question last sent something to the whole room of phones (a scheduling detail,
+# not state). Screens get results every RESULTS_INTERVAL; a hall of phones much less often.
+_phones_told: dict[tuple[str, int, str], float] = {}
+PHONE_RESULTS_INTERVAL = 0.5  # seconds between revealed results pushed to every phone
+IDEAS_NOTICE_INTERVAL = 2.0  # seconds between "there are N ideas" notices
 _lock = threading.Lock()
 _worker_started = False
 _app: Flask | None = None
@@ -93,26 +97,32 @@ def emit_results(run_id: int, question_ids: list[str]) -> None:
     for question_id in question_ids:
         payload = presenter.results_payload(run, question_id)
         socketio.emit("results", payload, to=screens_room(run_id))
+        told_all = True
         if payload["visible"]:  # revealed: phones follow the results live too
-            socketio.emit("results", presenter.phone_results_payload(payload),
-                          to=participants_room(run_id))
+            if _time_to_tell("results", run_id, question_id, PHONE_RESULTS_INTERVAL):
+                socketio.emit("results", presenter.phone_results_payload(payload),
+                              to=participants_room(run_id))
+            else:
+                told_all = False
         if payload["ideas_total"] is not None:
-            if _time_to_tell(run_id, question_id):
+            if _time_to_tell("ideas", run_id, question_id, IDEAS_NOTICE_INTERVAL):
                 socketio.emit("ideas", {"seq": payload["seq"], "question": question_id,
                                         "total": payload["ideas_total"]},
                               to=participants_room(run_id))
-            else:  # told a moment ago: tell again on a later round, so the last idea is told
-                with _lock:
-                    _pending.add((run_id, question_id))
+            else:
+                told_all = False
+        if not told_all:  # told the phones a moment ago: again on a later round, so the last
+            with _lock:   # change reaches them too
+                _pending.add((run_id, question_id))
 
 
-def _time_to_tell(run_id: int, question_id: str) -> bool:
+def _time_to_tell(kind: str, run_id: int, question_id: str, interval: float) -> bool:
     if _app is not None and _app.config["RESULTS_INTERVAL"] <= 0:
         return True  # tests push synchronously
     now = time.monotonic()
-    if now - _ideas_told.get((run_id, question_id), 0.0) < IDEAS_NOTICE_INTERVAL:
+    if now - _phones_told.get((kind, run_id, question_id), 0.0) < interval:
         return False
-    _ideas_told[(run_id, question_id)] = now
+    _phones_told[(kind, run_id, question_id)] = now
     return True
 
 
