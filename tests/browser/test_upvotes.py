@@ -148,5 +148,7 @@ def test_two_phones_upvote_an_idea_to_the_top_of_the_projector(
     screenshot(projector, output_path, "ideas-full.png", full_page=True)
     # At 1280 × 720 the list starts below the cloud, at the bottom edge: the README shows the
     # screen scrolled down, with the cloud and the whole list.
-    entries.last.scroll_into_view_if_needed()
+    # One step in the page: a push may replace the list between a locator's lookup and a scroll.
+    projector.locator("#proj-entries").evaluate(
+        "list => list.lastElementChild.scrollIntoView({block: 'end'})")
     screenshot(projector, output_path, "ideas.png", readme=True)
