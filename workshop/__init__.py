@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
-from . import broadcast, live, security  # noqa: F401
+from . import broadcast, live, ratelimit, security  # noqa: F401
 from .config import Config
 from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 

@@ -44,7 +44,7 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
         self.MAX_CONTENT_LENGTH = 256 * 1024
-        self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "memory://")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "workshop-memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
         # Rate limits. A whole room may sit behind one public address (the venue's NAT), so

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -440,9 +440,12 @@ def answer_count(run: Run, question_id: str) -> int:
 
 def entry_count(run: Run, question_id: str) -> int:
     """How many written entries a question has, without building its results."""
-    rows = db.session.execute(
-        select(Answer.items).filter_by(run_id=run.id, question_id=question_id)).scalars()
-    return sum(len(items) for items in rows)
+    # Counted by the database: decoding every answer's JSON here took a third of the worker's
+    # CPU in a full hall (this runs for every push of an ideas question).
+    total = db.session.execute(
+        select(func.coalesce(func.sum(func.json_array_length(Answer.items)), 0))
+        .filter_by(run_id=run.id, question_id=question_id)).scalar_one()
+    return int(total)
 
 
 def participant_count(run: Run) -> int:

@@ -42,7 +42,7 @@ def limited_app(tmp_path, monkeypatch):
     app = create_app({"TESTING": True, "SCHEMA_FROM_MODELS": True, "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "l.sqlite"),
                       "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_STORAGE_URI": "memory://", "VOTE_LIMIT_PER_PARTICIPANT": "3/minute"})
+                      "RATELIMIT_STORAGE_URI": "workshop-memory://", "VOTE_LIMIT_PER_PARTICIPANT": "3/minute"})
     with app.app_context():
         services.ensure_facilitator_secret(SECRET)
     return app
