@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
-from . import broadcast, live, ratelimit, security  # noqa: F401
+from . import broadcast, live, ratelimit, security, services  # noqa: F401
 from .config import Config
 from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 
@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                    "pool_pre_ping": True}
 
     db.init_app(app)
+    app.extensions["workshop.vote_writer"] = services.new_vote_writer()
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     # Leave room in the pool for pages, joins and the results pushes.
     database_turn.configure(options.get("pool_size", 5) + options.get("max_overflow", 10) - 5)

@@ -26,6 +26,7 @@ def participant_join(data):
     if participant is None:
         return _refusal(AnswerError("not_joined"))
     session["live_participant"] = participant.id
+    session["live_run"] = run.id
     join_room(broadcast.participants_room(run.id))
     return {"ok": True, "state": presenter.run_state(run)}
 
@@ -33,32 +34,26 @@ def participant_join(data):
 def _as_participant(data, action):
     """Run a participant's action: who it is comes from this connection's join, never from
     the payload; the rate limit and every refusal are answered the same way for each action."""
-    participant_id = session.get("live_participant")
+    participant_id, run_id = session.get("live_participant"), session.get("live_run")
     try:
-        if not participant_id:
+        if not participant_id or not run_id:
             raise AnswerError("not_joined")
         if not isinstance(data, dict):
             raise AnswerError("malformed")
-        # Checked before the database is touched: the check may yield to other greenlets,
-        # which must not happen while this one holds a pooled connection.
         if not vote_allowed(participant_id):
             raise AnswerError("rate_limited")
-        with database_turn():
-            participant = db.session.get(Participant, participant_id)
-            if participant is None:
-                raise AnswerError("not_joined")
-            return dict({"ok": True}, **action(participant))
+        return dict({"ok": True}, **action(services.Voter(participant_id, run_id)))
     except AnswerError as error:
         return _refusal(error)
 
 
 @socketio.on("vote")
 def vote(data):
-    def submit(participant):
+    def submit(voter):
         vote_id = data.get("vote_id")
         vote_id = vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None
         fields = normalize_fields(data.get("fields"))
-        services.submit_answer(participant, data.get("question"), fields, vote_id)
+        services.submit_answer(voter, data.get("question"), fields, vote_id)
         return {"question": data.get("question"), "vote_id": vote_id}
 
     return _as_participant(data, submit)
@@ -66,8 +61,14 @@ def vote(data):
 
 @socketio.on("upvote")
 def upvote(data):
-    def give(participant):
-        services.upvote(participant, data.get("question"), data.get("ref"))
+    def give(voter):
+        # The rate limit was checked before this: it may yield to other greenlets, which must
+        # not happen while this one holds a pooled connection.
+        with database_turn():
+            participant = db.session.get(Participant, voter.id)
+            if participant is None:
+                raise AnswerError("not_joined")
+            services.upvote(participant, data.get("question"), data.get("ref"))
         return {"ref": data.get("ref")}
 
     return _as_participant(data, give)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from flask import current_app
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import broadcast
@@ -20,6 +24,7 @@ from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
 from .domain.templates import Option, Question, WorkshopTemplate, parse_template, template_to_dict
 from .extensions import db
+from .group_commit import GroupCommit
 from .models import (
     Answer,
     BoardMark,
@@ -304,42 +309,104 @@ def participant_by_token(run: Run, token: str | None) -> Participant | None:
 
 # --- answers ------------------------------------------------------------------------------
 
+class Voter(NamedTuple):
+    """Who votes: enough to write their answer without loading them (the live path knows
+    both from the connection's join)."""
+    id: int
+    run_id: int
+
+
+class Vote(NamedTuple):
+    participant_id: int
+    run_id: int
+    question_id: object  # as it came from the phone: checked when written
+    fields: Mapping[str, list[str]]
+    vote_id: str | None
+
+
 def submit_answer(
-    participant: Participant, question_id: str, fields: Mapping[str, list[str]],
+    participant: Participant | Voter, question_id: str, fields: Mapping[str, list[str]],
     vote_id: str | None = None,
 ) -> list[AnswerItem]:
-    """Validate and store a participant's answer, replacing their earlier one."""
-    run = participant.run
-    if not isinstance(question_id, str) or template_of(run).question(question_id) is None:
-        raise AnswerError("unknown_question")
-    state = _state_for_update(run, question_id)
-    question = question_of(run, question_id, state)
-    if status_of(state) != "open":
-        raise AnswerError("closed")
-    items = validate_answer(question, fields)
-    _upsert_answer(participant, question_id, [i.to_dict() for i in items], vote_id)
-    broadcast.results_changed(run.id, question_id)
-    return items
+    """Validate and store a participant's answer, replacing their earlier one.
+
+    Written together with the other votes that arrive meanwhile (workshop.group_commit);
+    returns once it is committed, or raises the AnswerError that refused it."""
+    vote = Vote(participant.id, participant.run_id, question_id, fields, vote_id)
+    return current_app.extensions["workshop.vote_writer"].submit(vote)
 
 
-def _upsert_answer(participant: Participant, question_id: str, items: list, vote_id) -> None:
-    # One statement, so two phones (or a retry) never race between a read and a write.
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
+def new_vote_writer() -> GroupCommit[Vote]:
+    return GroupCommit(write_votes)
+
+
+def write_votes(votes: Sequence[Vote]) -> list[list[AnswerItem] | AnswerError]:
+    """Check and store a batch of votes in one transaction; one outcome per vote."""
+    # A session of its own: the caller's may hold objects that the caller still uses.
+    with Session(db.engine, expire_on_commit=False) as session:
+        outcomes, rows = _checked_votes(session, votes)
+        if rows:
+            try:
+                session.execute(_answer_upsert(session), list(rows.values()))
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if len(votes) > 1:  # one vote's participant went away: the others still count
+                    return [outcome for vote in votes for outcome in write_votes([vote])]
+                return [AnswerError("not_joined")]
+    for run_id, question_id in sorted({(row["run_id"], row["question_id"]) for row in rows.values()}):
+        broadcast.results_changed(run_id, question_id)
+    return outcomes
+
+
+def _checked_votes(session: Session, votes: Sequence[Vote]) -> tuple[list, dict]:
+    run_ids = {vote.run_id for vote in votes}
+    runs = {run.id: run for run in session.scalars(select(Run).where(Run.id.in_(run_ids)))}
+    # Shared locks on PostgreSQL: closing a question waits for the votes being written.
+    states = {(state.run_id, state.question_id): state for state in session.scalars(
+        select(QuestionState).where(QuestionState.run_id.in_(run_ids)).with_for_update(read=True))}
+    joined = {tuple(row) for row in session.execute(
+        select(Participant.id, Participant.run_id)
+        .where(Participant.id.in_({vote.participant_id for vote in votes})))}
+    now = utcnow()
+    outcomes: list = []
+    rows: dict[tuple[int, str], dict] = {}
+    for vote in votes:
+        try:
+            run = runs.get(vote.run_id)
+            if run is None or (vote.participant_id, vote.run_id) not in joined:
+                raise AnswerError("not_joined")
+            state = states.get((run.id, vote.question_id)) if isinstance(vote.question_id, str) else None
+            if state is None or template_of(run).question(vote.question_id) is None:
+                raise AnswerError("unknown_question")
+            if status_of(state, now) != "open":
+                raise AnswerError("closed")
+            items = validate_answer(question_of(run, vote.question_id, state), vote.fields)
+        except AnswerError as error:
+            outcomes.append(error)
+            continue
+        outcomes.append(items)
+        # The same phone twice in one batch: the later vote wins, as it would one by one.
+        rows[(vote.participant_id, vote.question_id)] = {
+            "run_id": run.id, "participant_id": vote.participant_id,
+            "question_id": vote.question_id, "items": [i.to_dict() for i in items],
+            "vote_id": vote.vote_id, "submitted_at": now,
+        }
+    return outcomes, rows
+
+
+def _answer_upsert(session: Session):
+    # One statement per answer, so two phones (or a retry) never race between a read and a write.
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    now = utcnow()
-    statement = insert(Answer).values(
-        run_id=participant.run_id, participant_id=participant.id, question_id=question_id,
-        items=items, vote_id=vote_id, submitted_at=now,
-    )
-    statement = statement.on_conflict_do_update(
+    statement = insert(Answer.__table__)
+    return statement.on_conflict_do_update(
         index_elements=["participant_id", "question_id"],
-        set_={"items": items, "vote_id": vote_id, "submitted_at": now},
+        set_={"items": statement.excluded["items"], "vote_id": statement.excluded.vote_id,
+              "submitted_at": statement.excluded.submitted_at},
     )
-    db.session.execute(statement)
-    db.session.commit()
 
 
 def own_answers(participant: Participant) -> dict[str, list[AnswerItem]]:

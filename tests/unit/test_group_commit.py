@@ -1,0 +1,100 @@
+"""Group commit: callers that arrive while a batch is written are written together next."""
+
+import threading
+import time
+
+import pytest
+
+from workshop.group_commit import GroupCommit
+
+
+class SlowStore:
+    """Records each batch; writing takes a while, so callers pile up behind it."""
+
+    def __init__(self, delay=0.05):
+        self.batches = []
+        self.delay = delay
+
+    def write(self, items):
+        self.batches.append(list(items))
+        time.sleep(self.delay)
+        return [ValueError(f"refused {i}") if i < 0 else i * 10 for i in items]
+
+
+def submit_all(writer, items, stagger=0.0):
+    outcomes = {}
+
+    def one(item):
+        try:
+            outcomes[item] = writer.submit(item)
+        except ValueError as error:
+            outcomes[item] = str(error)
+
+    threads = []
+    for item in items:
+        thread = threading.Thread(target=one, args=(item,))
+        thread.start()
+        threads.append(thread)
+        time.sleep(stagger)
+    for thread in threads:
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "a caller was left waiting"
+    return outcomes
+
+
+def test_a_lone_caller_is_written_at_once_and_gets_its_outcome():
+    store = SlowStore(delay=0)
+    writer = GroupCommit(store.write)
+    assert writer.submit(4) == 40
+    assert store.batches == [[4]]
+
+
+def test_callers_arriving_during_a_write_share_the_next_batch():
+    store = SlowStore(delay=0.1)
+    writer = GroupCommit(store.write)
+    outcomes = submit_all(writer, range(1, 41), stagger=0.005)
+    assert outcomes == {i: i * 10 for i in range(1, 41)}
+    assert sorted(i for batch in store.batches for i in batch) == list(range(1, 41))
+    assert len(store.batches) < 10, store.batches  # 40 callers, a few transactions
+    assert writer.items == 40 and writer.batches == len(store.batches)
+
+
+def test_a_refusal_reaches_only_its_own_caller():
+    store = SlowStore(delay=0.02)
+    writer = GroupCommit(store.write)
+    outcomes = submit_all(writer, [1, -2, 3, -4, 5], stagger=0.001)
+    assert outcomes == {1: 10, -2: "refused -2", 3: 30, -4: "refused -4", 5: 50}
+
+
+def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_gets_written():
+    calls = []
+
+    def flaky(items):
+        calls.append(list(items))
+        if len(calls) == 1:
+            time.sleep(0.05)
+            raise RuntimeError("database is locked")
+        return [i for i in items]
+
+    writer = GroupCommit(flaky)
+    results = {}
+
+    def one(item):
+        try:
+            results[item] = writer.submit(item)
+        except RuntimeError as error:
+            results[item] = str(error)
+
+    first = threading.Thread(target=one, args=(1,))
+    first.start()
+    time.sleep(0.01)
+    later = [threading.Thread(target=one, args=(i,)) for i in (2, 3)]
+    for thread in later:
+        thread.start()
+    for thread in [first, *later]:
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+    assert results == {1: "database is locked", 2: 2, 3: 3}
+    with pytest.raises(RuntimeError):  # and the writer is not stuck in "writing"
+        GroupCommit(lambda items: []).submit(1)  # a wrong outcome count is an error
+    assert writer.submit(9) == 9
