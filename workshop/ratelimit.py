@@ -4,7 +4,7 @@ decorators; votes come over Socket.IO too, so they are checked here for both pat
 
 from __future__ import annotations
 
-import threading
+import time
 
 from flask import current_app, request
 from limits import parse
@@ -14,22 +14,24 @@ from .extensions import limiter
 
 
 class CalmMemoryStorage(MemoryStorage):
-    """limits' in-process storage, sweeping out expired counters once a second, not every
-    10 ms.
+    """limits' in-process storage, sweeping out expired counters at most once a second, in
+    the request that comes due, instead of on a timer thread started every 10 ms.
 
     The sweep walks every key: in a full hall that is thousands of participants and
-    addresses, and a hundred sweeps a second took a sixth of the worker's CPU while the room
-    voted (benchmarks/profiles). Limits stay exact, because every hit checks its counter's
-    expiry itself; the sweep only frees memory."""
+    addresses. limits' own scheduling swept a hundred times a second, and under gevent many
+    greenlets at once found the timer not yet started and each started another, so sweeps
+    took a third of the worker's CPU while the room voted (benchmarks/profiles). Limits stay
+    exact, because every hit checks its own counter's expiry; the sweep only frees memory."""
 
     STORAGE_SCHEME = ["workshop-memory"]
     SWEEP_INTERVAL = 1.0
+    _last_sweep = 0.0
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # limits' private hook, pinned version
-        if not self.timer.is_alive():
-            self.timer = threading.Timer(self.SWEEP_INTERVAL, self._MemoryStorage__expire_events)
-            self.timer.daemon = True
-            self.timer.start()
+        now = time.monotonic()
+        if now - self._last_sweep >= self.SWEEP_INTERVAL:
+            self._last_sweep = now
+            self._MemoryStorage__expire_events()
 
 
 def vote_allowed(participant_id: int) -> bool:

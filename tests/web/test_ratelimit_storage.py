@@ -1,5 +1,6 @@
 """The in-process rate-limit storage: exact limits, a rare sweep."""
 
+import threading
 import time
 
 from limits import parse
@@ -36,6 +37,29 @@ def test_the_sweep_runs_at_most_once_a_second_while_votes_arrive():
         strategy.hit(limit, "vote", "1")
         time.sleep(0.005)
     assert len(sweeps) <= 1  # limits' own storage sweeps every 10 ms: about 50 here
+
+
+def test_hits_start_no_timer_threads(monkeypatch):
+    # Under gevent, greenlets racing to restart limits' sweep timer each started one.
+    storage = CalmMemoryStorage()
+    started = []
+    original_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start",
+                        lambda thread: started.append(thread) or original_start(thread))
+    strategy = FixedWindowRateLimiter(storage)
+    limit = parse("1000/minute")
+
+    def hits(n):
+        for i in range(100):
+            strategy.hit(limit, "vote", f"{n}-{i}")
+            time.sleep(0.002)
+
+    workers = [threading.Thread(target=hits, args=(n,)) for n in range(3)]
+    for worker in workers:
+        original_start(worker)
+    for worker in workers:
+        worker.join(timeout=10)
+    assert started == []
 
 
 def test_the_app_counts_its_limits_in_the_calm_storage(tmp_path, monkeypatch):
