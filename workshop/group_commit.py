@@ -13,6 +13,7 @@ Works with threads and with gevent greenlets (whose threading primitives it then
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -49,7 +50,11 @@ class GroupCommit(Generic[Item]):
             self._queue.append(waiting)
             leads = not self._writing
             self._writing = True
-        if not leads:
+        if leads:
+            # Let every vote that has already arrived reach the queue first. Under gevent a
+            # SQLite write never yields, so without this pause each vote was a batch of one.
+            time.sleep(0)
+        else:
             waiting.wake.wait()  # written by someone else, or woken to write the next batch
         if not waiting.done:
             self._write_next_batch()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -12,7 +12,6 @@ from flask import current_app
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import broadcast
@@ -97,12 +96,15 @@ def check_facilitator_secret(given: str) -> bool:
 _parsed_templates: dict[tuple[str, datetime], WorkshopTemplate] = {}
 
 
-def template_of(run: Run) -> WorkshopTemplate:
+def template_of(run: Run, load_document: Callable[[], dict] | None = None) -> WorkshopTemplate:
+    """The run's template (a run row, or any row with its code and created_at, and a way to
+    load the document when it is not parsed yet)."""
     # A run's template is a snapshot that never changes, so parsing it once per run is enough.
     key = (run.code, run.created_at)
     template = _parsed_templates.get(key)
     if template is None:
-        template = _parsed_templates[key] = parse_template(run.template, f"run {run.code}")
+        document = load_document() if load_document else run.template
+        template = _parsed_templates[key] = parse_template(document, f"run {run.code}")
     return template
 
 
@@ -342,15 +344,16 @@ def new_vote_writer() -> GroupCommit[Vote]:
 
 def write_votes(votes: Sequence[Vote]) -> list[list[AnswerItem] | AnswerError]:
     """Check and store a batch of votes in one transaction; one outcome per vote."""
-    # A session of its own: the caller's may hold objects that the caller still uses.
-    with Session(db.engine, expire_on_commit=False) as session:
-        outcomes, rows = _checked_votes(session, votes)
+    # Plain rows on a connection of its own, no ORM: this runs for every batch of a full
+    # hall, and the caller's session may hold objects the caller still uses.
+    with db.engine.connect() as connection:
+        outcomes, rows = _checked_votes(connection, votes)
         if rows:
             try:
-                session.execute(_answer_upsert(session), list(rows.values()))
-                session.commit()
+                connection.execute(_answer_upsert(connection), list(rows.values()))
+                connection.commit()
             except IntegrityError:
-                session.rollback()
+                connection.rollback()
                 if len(votes) > 1:  # one vote's participant went away: the others still count
                     return [outcome for vote in votes for outcome in write_votes([vote])]
                 return [AnswerError("not_joined")]
@@ -359,13 +362,16 @@ def write_votes(votes: Sequence[Vote]) -> list[list[AnswerItem] | AnswerError]:
     return outcomes
 
 
-def _checked_votes(session: Session, votes: Sequence[Vote]) -> tuple[list, dict]:
+def _checked_votes(connection, votes: Sequence[Vote]) -> tuple[list, dict]:
     run_ids = {vote.run_id for vote in votes}
-    runs = {run.id: run for run in session.scalars(select(Run).where(Run.id.in_(run_ids)))}
+    runs = {run.id: run for run in connection.execute(
+        select(Run.id, Run.code, Run.created_at).where(Run.id.in_(run_ids)))}
     # Shared locks on PostgreSQL: closing a question waits for the votes being written.
-    states = {(state.run_id, state.question_id): state for state in session.scalars(
-        select(QuestionState).where(QuestionState.run_id.in_(run_ids)).with_for_update(read=True))}
-    joined = {tuple(row) for row in session.execute(
+    states = {(state.run_id, state.question_id): state for state in connection.execute(
+        select(QuestionState.run_id, QuestionState.question_id, QuestionState.status,
+               QuestionState.closes_at, QuestionState.items)
+        .where(QuestionState.run_id.in_(run_ids)).with_for_update(read=True))}
+    joined = {tuple(row) for row in connection.execute(
         select(Participant.id, Participant.run_id)
         .where(Participant.id.in_({vote.participant_id for vote in votes})))}
     now = utcnow()
@@ -376,8 +382,10 @@ def _checked_votes(session: Session, votes: Sequence[Vote]) -> tuple[list, dict]
             run = runs.get(vote.run_id)
             if run is None or (vote.participant_id, vote.run_id) not in joined:
                 raise AnswerError("not_joined")
+            template = template_of(run, lambda: connection.execute(
+                select(Run.template).where(Run.id == run.id)).scalar_one())
             state = states.get((run.id, vote.question_id)) if isinstance(vote.question_id, str) else None
-            if state is None or template_of(run).question(vote.question_id) is None:
+            if state is None or template.question(vote.question_id) is None:
                 raise AnswerError("unknown_question")
             if status_of(state, now) != "open":
                 raise AnswerError("closed")
@@ -395,9 +403,9 @@ def _checked_votes(session: Session, votes: Sequence[Vote]) -> tuple[list, dict]
     return outcomes, rows
 
 
-def _answer_upsert(session: Session):
+def _answer_upsert(connection):
     # One statement per answer, so two phones (or a retry) never race between a read and a write.
-    if session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -98,3 +98,33 @@ def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_gets_written(
     with pytest.raises(RuntimeError):  # and the writer is not stuck in "writing"
         GroupCommit(lambda items: []).submit(1)  # a wrong outcome count is an error
     assert writer.submit(9) == 9
+
+
+GEVENT_ROOM = """
+from gevent import monkey
+monkey.patch_all()
+import gevent
+from workshop.group_commit import GroupCommit
+
+batches = []
+
+def write(items):  # like SQLite under gevent: the write never yields to other greenlets
+    batches.append(len(items))
+    return list(items)
+
+writer = GroupCommit(write)
+phones = [gevent.spawn(writer.submit, n) for n in range(50)]
+gevent.joinall(phones, timeout=10)
+assert [p.value for p in phones] == list(range(50)), [p.value for p in phones]
+print(len(batches))
+"""
+
+
+def test_under_gevent_votes_that_arrived_together_share_a_batch():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", GEVENT_ROOM], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) <= 2  # 50 greenlets ready at once: not 50 batches of one
