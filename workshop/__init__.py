@@ -62,6 +62,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=40,
         max_http_buffer_size=64 * 1024,
+        # A phone's events are handled one after another on its own connection, not each in
+        # a new greenlet: spawning one per vote was a seventh of the worker's CPU in a full
+        # hall (benchmarks/profiles), and a phone's votes now arrive in the order it sent them.
+        async_handlers=False,
     )
     security.init_app(app)
     broadcast.init_app(app)
