@@ -22,7 +22,7 @@ _pending: set[tuple[int, str]] = set()
 # not state). Screens get results every RESULTS_INTERVAL; a hall of phones much less often.
 _phones_told: dict[tuple[str, int, str], float] = {}
 PHONE_RESULTS_INTERVAL = 0.5  # seconds between revealed results pushed to every phone
-IDEAS_NOTICE_INTERVAL = 2.0  # seconds between "there are N ideas" notices
+IDEAS_NOTICE_INTERVAL = 5.0  # seconds between "there are N ideas" notices (to every phone: costly)
 _lock = threading.Lock()
 _worker_started = False
 _app: Flask | None = None
