@@ -147,8 +147,9 @@ def attach_log(result: dict, server: serverproc.Server) -> None:
 class PySpy:
     """py-spy record on the worker during each voting phase (benchmarks/profiles/*.txt)."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, rate: int = 20):
         self.label = label
+        self.rate = rate
         self.processes: list[subprocess.Popen] = []
 
     def __call__(self, when: str, target: load.Target, phase: str) -> None:
@@ -158,11 +159,11 @@ class PySpy:
             out = HERE / "profiles"
             out.mkdir(exist_ok=True)
             spy = str(Path(sys.executable).with_name("py-spy"))
-            # Collapsed stacks only (one sampler, 20 Hz: light on a 2-core machine); read them
+            # Collapsed stacks only (one sampler, 20 Hz by default: light on 2 cores); read them
             # with `python -m benchmarks.profile_summary FILE`.
             path = out / f"{target.name}-{self.label}-{phase}.txt"
             self.processes.append(subprocess.Popen(
-                [spy, "record", "--pid", str(target.worker_pid), "--rate", "20",
+                [spy, "record", "--pid", str(target.worker_pid), "--rate", str(self.rate),
                  "--format", "raw", "--output", str(path), "--nonblocking"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
         else:
@@ -320,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--py-spy", action="store_true",
                         help="profile the server worker during the voting phases "
                              "(benchmarks/profiles/)")
+    parser.add_argument("--py-spy-rate", type=int, default=20,
+                        help="samples per second for --py-spy (default 20; 100 for short phases)")
     parser.add_argument("--json", help="also write all measurements to this file")
     parser.add_argument("--quiet-wait", type=float, default=0.0,
                         help="before each phase wait up to this many seconds until other "
@@ -345,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                 server = start_baseline(tmp_path, max(5000, participants + 500))
                 try:
                     if args.py_spy:
-                        config.phase_hook = PySpy(str(participants))
+                        config.phase_hook = PySpy(str(participants), args.py_spy_rate)
                     results.append(asyncio.run(measure(baseline_target(server), config)))
                     attach_log(results[-1], server)
                 finally:
@@ -354,14 +357,14 @@ def main(argv: list[str] | None = None) -> int:
                 if args.url:
                     target = app_target_remote(args)
                     if args.py_spy:
-                        config.phase_hook = PySpy(str(participants))
+                        config.phase_hook = PySpy(str(participants), args.py_spy_rate)
                     results.append(asyncio.run(measure(target, config)))
                 else:
                     server = serverproc.start_server(
                         tmp_path, extra_env={"WORKSHOP_TRUST_PROXY": "1"})
                     try:
                         if args.py_spy:
-                            config.phase_hook = PySpy(str(participants))
+                            config.phase_hook = PySpy(str(participants), args.py_spy_rate)
                         version = app_version()
                         results.append(asyncio.run(measure(app_target_local(server), config)))
                         results[-1]["app_version"] = version

@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     database_turn.configure(options.get("pool_size", 5) + options.get("max_overflow", 10) - 5)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                          ratelimit.storage_options(app.config["RATELIMIT_STORAGE_URI"]))
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_locale, default_translation_directories=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "translations"))

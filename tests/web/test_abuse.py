@@ -199,3 +199,25 @@ def test_broken_template_files_are_refused_and_the_app_keeps_running(tmp_path, m
         assert services.all_runs() == []
     created = facilitator.post("/facilitator/runs", data={"template": "kontraktsoppfolging"})
     assert "/facilitator/runs/" in created.location
+
+
+def test_a_vote_still_counts_when_the_rate_limit_storage_fails(limited_app, monkeypatch, caplog):
+    from workshop.extensions import limiter
+    from workshop.templates_io import find_template
+
+    with limited_app.app_context():
+        run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
+        services.open_all(run)
+        code = run.code
+    phone = socketio.test_client(limited_app, flask_test_client=join(limited_app.test_client(), code))
+    phone.emit("participant:join", {"code": code}, callback=True)
+
+    def storage_down(*args, **kwargs):
+        raise ConnectionError("Too many connections")
+
+    monkeypatch.setattr(limiter.limiter, "hit", storage_down)
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]}}, callback=True)
+    assert ack["ok"]
+    assert "rate-limit storage failed" in caplog.text
+    with limited_app.app_context():
+        assert db.session.query(Answer).count() == 1
