@@ -106,17 +106,22 @@ def phone_page(run: Run, participant) -> dict:
     states = services.question_states(run)
     answers = services.own_answers(participant)
     questions = []
+    versions = None
     for number, question in enumerate(services.questions_of(run), start=1):
         state = states[question.id]
         status = services.status_of(state)
         if status == "draft":
             continue
         phone = phone_question(question, lang, answers.get(question.id, []), number)
-        result = services.results(run, question.id, lang) if (
-            state.revealed or question.upvotes) else None
+        result = None
+        if state.revealed or question.upvotes:
+            versions = versions or services.results_versions(run)  # one read for the page
+            result = services.shared_results(run, question.id, lang, versions[question.id])
         phone.update(
             status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),
-            revealed=state.revealed, results=result if state.revealed else None,
+            # The newest texts, as the live pushes carry: not a hall's 2,000 to a phone.
+            revealed=state.revealed,
+            results=_trimmed(result, PHONE_ENTRIES, PHONE_IDEAS) if state.revealed else None,
             ideas=_phone_ideas(result, participant, question, state.revealed)
             if question.upvotes else [],
             ideas_total=len(result["ideas"]) if question.upvotes else 0,

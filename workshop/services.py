@@ -476,6 +476,44 @@ def results(run: Run, question_id: str, lang: str | None = None) -> dict:
                      ideas=idea_marks(run, question_id) if question.upvotes else None)
 
 
+_shared_results: dict[tuple, tuple[tuple, dict]] = {}
+
+
+def shared_results(run: Run, question_id: str, lang: str, version: tuple | None = None) -> dict:
+    """results() for the many phones that fetch their page at the same moment (after a
+    reveal, a whole hall at once): built once per change of what goes into them, then shared.
+    The version (results_versions) is read from the database, so every process of a
+    scale-out agrees with it. The dict is shared: read it, never change it."""
+    key = (run.id, run.code, run.created_at, question_id, lang)
+    version = version if version is not None else results_versions(run)[question_id]
+    cached = _shared_results.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    result = results(run, question_id, lang)
+    _shared_results[key] = (version, result)
+    return result
+
+
+def results_versions(run: Run) -> dict[str, tuple]:
+    """Per question, a summary of everything its results are built from: it changes
+    whenever they would."""
+    def by_question(model, *columns):
+        rows = db.session.execute(select(model.question_id, func.count(), *columns)
+                                  .where(model.run_id == run.id).group_by(model.question_id))
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    answers = by_question(Answer, func.max(Answer.submitted_at), func.max(Answer.id))
+    # Marks are only added and removed, and each new one is later than every other: no
+    # two different sets of marks have the same count and newest time.
+    marks = by_question(BoardMark, func.max(BoardMark.created_at), func.max(BoardMark.id))
+    upvotes = by_question(Upvote, func.max(Upvote.id))
+    people = tuple(db.session.execute(select(func.count(), func.max(Participant.id))
+                                      .where(Participant.run_id == run.id)).one())
+    return {question_id: (answers.get(question_id), marks.get(question_id),
+                          upvotes.get(question_id), people, (state.opened_at, state.revealed))
+            for question_id, state in question_states(run).items()}
+
+
 # --- ideas: upvotes on written entries ----------------------------------------------------
 
 def idea_marks(run: Run, question_id: str) -> IdeaMarks:
