@@ -90,3 +90,19 @@ def test_phones_voting_at_the_same_moment_are_all_stored_as_acknowledged(app, fa
     assert sorted(o for items in answers.values() for o in items) == sorted(options[n % 4] for n in range(len(phones)))
     writer = app.extensions["workshop.vote_writer"]
     assert writer.items == len(phones)
+
+
+def test_a_connection_decodes_the_session_cookie_once_not_for_every_vote(app, facilitator, run_code, monkeypatch):
+    from workshop.security import SchemeAwareSessionInterface
+
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    phone = socketio.test_client(app, flask_test_client=join(app.test_client(), run_code))
+    assert phone.emit("participant:join", {"code": run_code}, callback=True)["ok"]
+    decoded = []
+    original = SchemeAwareSessionInterface.get_signing_serializer
+    monkeypatch.setattr(SchemeAwareSessionInterface, "get_signing_serializer",
+                        lambda self, app: decoded.append(1) or original(self, app))
+    acks = [phone.emit("vote", {"question": "goals", "fields": {"option": [o]}}, callback=True)
+            for o in ("trust", "env", "digital")]
+    assert all(a["ok"] for a in acks)  # the connection's identity is still there
+    assert decoded == []
