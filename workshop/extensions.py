@@ -20,11 +20,12 @@ migrate = Migrate()
 
 
 class _DatabaseTurns:
-    """Votes wait their turn for a database connection here, not in SQLAlchemy's pool.
+    """Upvotes over Socket.IO wait their turn for a database connection here, not in
+    SQLAlchemy's pool (votes go through the group commit, one writer at a time).
 
-    A gevent worker can run thousands of vote handlers at once; with PostgreSQL each one
-    yields while waiting for the server, so more of them than the pool holds would time out
-    in the pool (an unanswered vote). Here they queue without a deadline instead."""
+    A gevent worker can run thousands of handlers at once; with PostgreSQL each one yields
+    while waiting for the server, so more of them than the pool holds would time out in the
+    pool (an unanswered upvote). Here they queue without a deadline instead."""
 
     def __init__(self) -> None:
         self._turns = threading.BoundedSemaphore(1)

@@ -40,7 +40,7 @@ class GroupCommit(Generic[Item]):
         self._lock = threading.Lock()
         self._queue: list[_Waiting[Item]] = []
         self._writing = False
-        self.batches = 0  # how many batches were written (for the benchmark's figures)
+        self.batches = 0  # how many batches were written, and how many items (diagnostics)
         self.items = 0
 
     def submit(self, item: Item) -> object:
