@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             return (time.perf_counter() - started) / len(phones) * 1000
 
         shared = services.shared_results
-        services.shared_results = lambda run, question_id, lang, version=None: services.results(
+        services.shared_results = lambda run, question_id, lang, version: services.results(
             run, question_id, lang)
         try:
             built_each_time = fetch_all()

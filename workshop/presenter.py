@@ -115,7 +115,7 @@ def phone_page(run: Run, participant) -> dict:
         phone = phone_question(question, lang, answers.get(question.id, []), number)
         result = None
         if state.revealed or question.upvotes:
-            versions = versions or services.results_versions(run)  # one read for the page
+            versions = versions or services.results_versions(run, states)  # once a page
             result = services.shared_results(run, question.id, lang, versions[question.id])
         phone.update(
             status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),

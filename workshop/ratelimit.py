@@ -5,6 +5,7 @@ decorators; votes come over Socket.IO too, so they are checked here for both pat
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from flask import current_app, request
 from limits import parse
@@ -35,6 +36,7 @@ class CalmMemoryStorage(MemoryStorage):
 
 
 REDIS_CONNECTIONS = 64
+_limit = lru_cache(maxsize=32)(parse)  # a vote's path: the configured strings parse once
 
 
 def storage_options(uri: str) -> dict:
@@ -54,8 +56,8 @@ def vote_allowed(participant_id: int) -> bool:
     if not config.get("RATELIMIT_ENABLED", True):
         return True
     strategy = limiter.limiter
-    per_participant = parse(config["VOTE_LIMIT_PER_PARTICIPANT"])
-    per_address = parse(config["VOTE_LIMIT_PER_ADDRESS"])
+    per_participant = _limit(config["VOTE_LIMIT_PER_PARTICIPANT"])
+    per_address = _limit(config["VOTE_LIMIT_PER_ADDRESS"])
     try:
         return strategy.hit(per_participant, "vote", str(participant_id)) and strategy.hit(
             per_address, "vote-address", request.remote_addr or "unknown"

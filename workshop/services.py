@@ -479,13 +479,12 @@ def results(run: Run, question_id: str, lang: str | None = None) -> dict:
 _shared_results: dict[tuple, tuple[tuple, dict]] = {}
 
 
-def shared_results(run: Run, question_id: str, lang: str, version: tuple | None = None) -> dict:
+def shared_results(run: Run, question_id: str, lang: str, version: tuple) -> dict:
     """results() for the many phones that fetch their page at the same moment (after a
     reveal, a whole hall at once): built once per change of what goes into them, then shared.
     The version (results_versions) is read from the database, so every process of a
     scale-out agrees with it. The dict is shared: read it, never change it."""
     key = (run.id, run.code, run.created_at, question_id, lang)
-    version = version if version is not None else results_versions(run)[question_id]
     cached = _shared_results.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -494,7 +493,7 @@ def shared_results(run: Run, question_id: str, lang: str, version: tuple | None 
     return result
 
 
-def results_versions(run: Run) -> dict[str, tuple]:
+def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, tuple]:
     """Per question, a summary of everything its results are built from: it changes
     whenever they would."""
     def by_question(model, *columns):
@@ -511,7 +510,7 @@ def results_versions(run: Run) -> dict[str, tuple]:
                                       .where(Participant.run_id == run.id)).one())
     return {question_id: (answers.get(question_id), marks.get(question_id),
                           upvotes.get(question_id), people, (state.opened_at, state.revealed))
-            for question_id, state in question_states(run).items()}
+            for question_id, state in states.items()}
 
 
 # --- ideas: upvotes on written entries ----------------------------------------------------
