@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # hall (benchmarks/profiles), and a phone's votes now arrive in the order it sent them.
         async_handlers=False,
     )
+    live.init_app(app)
     security.init_app(app)
     broadcast.init_app(app)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from flask import current_app, request
+from flask import current_app
 from limits import parse
 from limits.storage import MemoryStorage
 
@@ -51,7 +51,8 @@ def storage_options(uri: str) -> dict:
         uri, max_connections=REDIS_CONNECTIONS, timeout=30)}
 
 
-def vote_allowed(participant_id: int) -> bool:
+def vote_allowed(participant_id: int, address: str | None) -> bool:
+    """Whether this vote is within the limits; `address` is the phone's (after ProxyFix)."""
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return True
@@ -60,7 +61,7 @@ def vote_allowed(participant_id: int) -> bool:
     per_address = _limit(config["VOTE_LIMIT_PER_ADDRESS"])
     try:
         return strategy.hit(per_participant, "vote", str(participant_id)) and strategy.hit(
-            per_address, "vote-address", request.remote_addr or "unknown"
+            per_address, "vote-address", address or "unknown"
         )
     except Exception:  # the limit's storage is down or overloaded: the vote matters more
         current_app.logger.warning("rate-limit storage failed; vote let through", exc_info=True)

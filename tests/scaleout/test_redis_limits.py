@@ -36,7 +36,7 @@ def test_three_hundred_phones_voting_at_once_all_pass_the_redis_limits(tmp_path,
         with app.test_request_context(environ_base={"REMOTE_ADDR": f"10.1.{n // 250}.{n % 250}"}):
             start.wait(timeout=30)
             for _ in range(3):
-                answers.append(vote_allowed(100_000 + n))
+                answers.append(vote_allowed(100_000 + n, f"10.1.{n // 250}.{n % 250}"))
 
     threads = [threading.Thread(target=phone, args=(n,)) for n in range(300)]
     for thread in threads:

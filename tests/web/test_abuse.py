@@ -70,6 +70,31 @@ def test_votes_are_limited_per_participant_not_per_room(limited_app):
     assert "Vent litt" in page.get_data(as_text=True)  # the form path has the same limit
 
 
+def test_the_address_limit_counts_every_phone_behind_one_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "SCHEMA_FROM_MODELS": True, "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "a.sqlite"),
+                      "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": "workshop-memory://", "VOTE_LIMIT_PER_ADDRESS": "3/minute"})
+    from workshop.templates_io import find_template
+
+    with app.app_context():
+        run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
+        services.open_all(run)
+        code = run.code
+    phones = []
+    for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):  # two phones behind one NAT, one not
+        flask_client = app.test_client()
+        flask_client.environ_base["REMOTE_ADDR"] = address
+        phone = socketio.test_client(app, flask_test_client=join(flask_client, code))
+        phone.emit("participant:join", {"code": code}, callback=True)
+        phones.append(phone)
+    acks = [phones[n].emit("vote", {"question": "goals", "fields": {"option": [o]}}, callback=True)
+            for n, o in ((0, "trust"), (1, "env"), (0, "digital"), (1, "social"), (2, "trust"))]
+    assert [a["ok"] for a in acks] == [True, True, True, False, True]
+    assert acks[3]["code"] == "rate_limited"
+
+
 def test_facilitator_sign_in_is_rate_limited(limited_app):
     client = limited_app.test_client()
     statuses = [client.post("/facilitator/login", data={"secret": f"guess{n}"}).status_code for n in range(11)]

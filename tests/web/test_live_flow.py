@@ -87,6 +87,20 @@ def test_ninth_goal_over_socket_is_refused_and_changes_nothing(app, client, faci
         assert db.session.query(Answer).count() == 0
 
 
+def test_a_refused_vote_is_explained_in_the_phones_language(app, client, facilitator, run_code):
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    english = app.test_client()
+    english.post("/lang/en")
+    phones = {}
+    for language, flask_client in (("nb", client), ("en", english)):
+        join(flask_client, run_code)
+        phones[language] = connect(app, flask_client)
+        phones[language].emit("participant:join", {"code": run_code}, callback=True)
+    vote = {"question": "goals", "fields": {"option": ["trust", "trust"]}}
+    assert phones["en"].emit("vote", vote, callback=True)["error"] == "The same option was chosen twice."
+    assert "samme" in phones["nb"].emit("vote", vote, callback=True)["error"]
+
+
 def test_malformed_and_forged_votes_are_refused(app, client, facilitator, run_code):
     join(client, run_code)
     phone = connect(app, client)

@@ -107,7 +107,7 @@ def _participant_post(code: str, question_id: str, action, done_message: str):
     if participant is None:
         return redirect(url_for(".join", code=run.code))
     try:
-        if not vote_allowed(participant.id):
+        if not vote_allowed(participant.id, request.remote_addr):
             raise AnswerError("rate_limited")
         action(participant)
     except AnswerError as error:
