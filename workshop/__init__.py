@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
-from . import broadcast, live, ratelimit, security, services  # noqa: F401
+from . import broadcast, live, ratelimit, security, services
 from .config import Config
 from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 
@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
                           ratelimit.storage_options(app.config["RATELIMIT_STORAGE_URI"]))
     limiter.init_app(app)
+    ratelimit.init_app(app)
     babel.init_app(app, locale_selector=_locale, default_translation_directories=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "translations"))
     socketio.init_app(
@@ -73,8 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     broadcast.init_app(app)
 
-    from .facilitator import board as _facilitator_board  # noqa: F401  (its routes join the blueprint)
-    from .facilitator import manage as _facilitator_manage  # noqa: F401
+    from .facilitator import board as _facilitator_board
+    from .facilitator import manage as _facilitator_manage
     from .facilitator.routes import bp as facilitator_bp
     from .participant.routes import bp as participant_bp
     from .projector.routes import bp as projector_bp

@@ -226,7 +226,9 @@ def test_broken_template_files_are_refused_and_the_app_keeps_running(tmp_path, m
     assert "/facilitator/runs/" in created.location
 
 
-def test_a_vote_still_counts_when_the_rate_limit_storage_fails(limited_app, monkeypatch, caplog):
+def test_a_vote_does_not_depend_on_the_shared_rate_limit_storage(limited_app, monkeypatch):
+    """Redis (the shared storage of the join and sign-in limits) overloaded or down: votes are
+    counted in the process, so they still count, and the limit on them still holds."""
     from workshop.extensions import limiter
     from workshop.templates_io import find_template
 
@@ -241,8 +243,8 @@ def test_a_vote_still_counts_when_the_rate_limit_storage_fails(limited_app, monk
         raise ConnectionError("Too many connections")
 
     monkeypatch.setattr(limiter.limiter, "hit", storage_down)
-    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]}}, callback=True)
-    assert ack["ok"]
-    assert "rate-limit storage failed" in caplog.text
+    acks = [phone.emit("vote", {"question": "goals", "fields": {"option": [o]}}, callback=True)
+            for o in ("trust", "env", "digital", "social")]
+    assert [a["ok"] for a in acks] == [True, True, True, False]  # VOTE_LIMIT 3/minute
     with limited_app.app_context():
         assert db.session.query(Answer).count() == 1
