@@ -6,8 +6,8 @@ Socket.IO too, so they are checked here for both paths, and counted in the proce
 Why in the process: every vote of a phone reaches the process that holds its Socket.IO
 connection (sticky sessions are required for Socket.IO), and deploy/nginx.conf sends every
 client address to one process, so both counts are exact there. Counting them in Redis cost
-two round trips per vote, about 0.3 ms of the worker's CPU against 0.01 ms in memory, the
-largest part of a vote's cost on two processes (benchmarks/README.md). Behind a balancer that
+two round trips per vote, about 0.3 ms of the worker's CPU against 0.01 ms in memory: over a
+quarter of the phones' worker in a two-process flood (benchmarks/README.md). Behind a balancer that
 spreads one address over N processes, the per-address limit becomes N times as generous."""
 
 from __future__ import annotations
