@@ -36,25 +36,34 @@ def test_the_same_vote_sent_twice_is_counted_once(app, client, facilitator, run_
         assert {o["key"]: o["count"] for o in services.results(run, "goals")["options"]}["trust"] == 1
 
 
-@pytest.fixture
-def limited_app(tmp_path, monkeypatch):
+def limits_app(tmp_path, monkeypatch, **limits):
+    """An app with its rate limits on (tests turn them off elsewhere), in process memory."""
     monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"TESTING": True, "SCHEMA_FROM_MODELS": True, "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "l.sqlite"),
                       "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_STORAGE_URI": "workshop-memory://", "VOTE_LIMIT_PER_PARTICIPANT": "3/minute"})
+                      "RATELIMIT_STORAGE_URI": "workshop-memory://", **limits})
     with app.app_context():
         services.ensure_facilitator_secret(SECRET)
     return app
 
 
-def test_votes_are_limited_per_participant_not_per_room(limited_app):
+def open_run(app) -> str:
     from workshop.templates_io import find_template
 
-    with limited_app.app_context():
+    with app.app_context():
         run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
         services.open_all(run)
-        code = run.code
+        return run.code
+
+
+@pytest.fixture
+def limited_app(tmp_path, monkeypatch):
+    return limits_app(tmp_path, monkeypatch, VOTE_LIMIT_PER_PARTICIPANT="3/minute")
+
+
+def test_votes_are_limited_per_participant_not_per_room(limited_app):
+    code = open_run(limited_app)
     first, second = (join(limited_app.test_client(), code, "Bord 1") for _ in range(2))
     phone = socketio.test_client(limited_app, flask_test_client=first)
     phone.emit("participant:join", {"code": code}, callback=True)
@@ -71,17 +80,8 @@ def test_votes_are_limited_per_participant_not_per_room(limited_app):
 
 
 def test_the_address_limit_counts_every_phone_behind_one_address(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SCHEMA_FROM_MODELS": True, "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "a.sqlite"),
-                      "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_STORAGE_URI": "workshop-memory://", "VOTE_LIMIT_PER_ADDRESS": "3/minute"})
-    from workshop.templates_io import find_template
-
-    with app.app_context():
-        run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
-        services.open_all(run)
-        code = run.code
+    app = limits_app(tmp_path, monkeypatch, VOTE_LIMIT_PER_ADDRESS="3/minute")
+    code = open_run(app)
     phones = []
     for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):  # two phones behind one NAT, one not
         flask_client = app.test_client()
@@ -230,12 +230,7 @@ def test_a_vote_does_not_depend_on_the_shared_rate_limit_storage(limited_app, mo
     """Redis (the shared storage of the join and sign-in limits) overloaded or down: votes are
     counted in the process, so they still count, and the limit on them still holds."""
     from workshop.extensions import limiter
-    from workshop.templates_io import find_template
-
-    with limited_app.app_context():
-        run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
-        services.open_all(run)
-        code = run.code
+    code = open_run(limited_app)
     phone = socketio.test_client(limited_app, flask_test_client=join(limited_app.test_client(), code))
     phone.emit("participant:join", {"code": code}, callback=True)
 
