@@ -51,4 +51,10 @@ class Config:
         # per-address limits are generous and the tight ones are per participant.
         self.JOIN_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_LIMIT", "3000/minute")
         self.VOTE_LIMIT_PER_PARTICIPANT = os.environ.get("WORKSHOP_VOTE_LIMIT", "30/minute")
+        # Looking up a join code (GET /j/<code>) and a phone's participant:join over Socket.IO.
+        # Every phone of a hall does both within a minute of the QR going up, and joins again
+        # on each reconnect; guessing codes or hammering join from one socket must not pass.
+        self.JOIN_PAGE_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_PAGE_LIMIT", "6000/minute")
+        self.JOIN_EVENT_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_EVENT_LIMIT", "6000/minute")
+        self.JOIN_EVENT_LIMIT_PER_CONNECTION = os.environ.get("WORKSHOP_JOIN_EVENT_LIMIT_PER_CONNECTION", "20/minute")
         self.VOTE_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_VOTE_LIMIT_PER_ADDRESS", "20000/minute")
