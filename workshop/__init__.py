@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 # app it is initialised with (handlers declared after init_app bind to that first app only).
 from . import broadcast, live, ratelimit, security, services
 from .config import Config
+from .domain.text import displayable
 from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,6 +88,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(vendor_bp)
 
     _register_page_helpers(app)
+    # Every value a page shows passes here: a stored text UTF-8 cannot encode (from before
+    # the text hygiene) is shown with U+FFFD instead of failing the whole page.
+    app.jinja_env.finalize = _displayable_output
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -169,6 +173,10 @@ def _register_page_helpers(app: Flask) -> None:
     def too_many(error):
         message = gettext("Too many attempts in a short time. Wait a minute and try again.")
         return render_template("error.html", message=message), 429
+
+
+def _displayable_output(value):
+    return displayable(value) if isinstance(value, str) else value
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -19,6 +19,8 @@ def answer_error_message(error: AnswerError) -> str:
         "exclusive": lambda: _("This option cannot be combined with any other."),
         "too_many": lambda: _("Too many answers: at most %(max)d.", max=p.get("max", 0)),
         "too_few": lambda: _("Choose at least %(min)d.", min=p.get("min", 1)),
+        "not_text": lambda: _("The text holds characters that are not text (such as control "
+                              "characters). Remove them and send again."),
         "too_long": lambda: _("The text is too long: at most %(max)d characters.", max=p.get("max", 0)),
         "empty": lambda: _("Write an answer before you send it."),
         "rank_missing": lambda: _("Fill in place %(rank)d: choose exactly %(ranks)d, ranked.",

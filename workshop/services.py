@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,6 +21,7 @@ from .domain.answers import AnswerError, AnswerItem, validate_answer
 from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
 from .domain.templates import Option, Question, WorkshopTemplate, parse_template, template_to_dict
+from .domain.text import TextError, clean_name, clean_text, displayable, displayable_data, name_key
 from .extensions import db
 from .group_commit import GroupCommit
 from .models import (
@@ -260,25 +260,27 @@ def results_visible(state: QuestionState) -> bool:
 
 # --- participants -------------------------------------------------------------------------
 
-def clean_name(value: str | None, limit: int) -> str:
-    return " ".join((value or "").split())[:limit]
-
-
 def groups_of(run: Run) -> list[Group]:
     return list(
         db.session.execute(select(Group).filter_by(run_id=run.id).order_by(Group.name)).scalars()
     )
 
 
+def _typed_name(value: str | None) -> str:
+    try:
+        return clean_name(value or "")
+    except TextError:
+        raise JoinError("not_text") from None
+
+
 def join_run(run: Run, group_name: str, display_name: str = "", language: str = "nb") -> Participant:
-    name = clean_name(group_name, MAX_GROUP_NAME)
+    name = _typed_name(group_name)
     if not name:
         raise JoinError("group_required")
-    if len(" ".join((group_name or "").split())) > MAX_GROUP_NAME:
+    if len(name) > MAX_GROUP_NAME:
         raise JoinError("group_too_long", max=MAX_GROUP_NAME)
-    group = db.session.execute(
-        select(Group).where(Group.run_id == run.id, Group.name == name)
-    ).scalar_one_or_none()
+    display_name = _typed_name(display_name)[:MAX_DISPLAY_NAME]
+    group = _group_named(run, name)
     if group is None:
         group = Group(run_id=run.id, name=name)
         db.session.add(group)
@@ -286,19 +288,24 @@ def join_run(run: Run, group_name: str, display_name: str = "", language: str = 
             db.session.flush()
         except IntegrityError:  # another phone created the same table a moment ago
             db.session.rollback()
-            group = db.session.execute(
-                select(Group).where(Group.run_id == run.id, Group.name == name)
-            ).scalar_one()
+            group = _group_named(run, name)
     participant = Participant(
         run_id=run.id, group_id=group.id, token=secrets.token_urlsafe(24),
         public_id="p-" + secrets.token_hex(4),
-        display_name=clean_name(display_name, MAX_DISPLAY_NAME) or None, language=language,
+        display_name=display_name or None, language=language,
     )
     db.session.add(participant)
     db.session.commit()
     if run.projected_question_id:  # the projector's "of N participants"
         broadcast.results_changed(run.id, run.projected_question_id)
     return participant
+
+
+def _group_named(run: Run, name: str) -> Group | None:
+    """The run's table of this name: "bord 3 " is the table "Bord 3" (a run has tens of
+    tables at most, so they are compared here rather than by a database collation)."""
+    key = name_key(name)
+    return next((g for g in groups_of(run) if name_key(g.name) == key), None)
 
 
 def participant_by_token(run: Run, token: str | None) -> Participant | None:
@@ -441,7 +448,7 @@ def own_answers(participant: Participant) -> dict[str, list[AnswerItem]]:
     rows = db.session.execute(
         select(Answer).filter_by(participant_id=participant.id)
     ).scalars()
-    return {a.question_id: [AnswerItem.from_dict(i) for i in a.items] for a in rows}
+    return {a.question_id: [AnswerItem.from_dict(i) for i in displayable_data(a.items)] for a in rows}
 
 
 def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
@@ -458,11 +465,15 @@ def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
         query = query.where(Answer.question_id == question_id)
     rows = []
     for qid, items, submitted_at, public_id, display_name, group in db.session.execute(query):
+        # Stored before the text hygiene (or by a bug): shown with U+FFFD, never a failure.
+        display_name = display_name and displayable(display_name)
+        group = displayable(group)
         for item in items:
+            written = item.get("text")
             rows.append({
                 "question": qid, "participant": public_id,
                 "display_name": display_name, "group": group, "option": item.get("option"),
-                "text": item.get("text"), "rank": item.get("rank"), "place": item.get("place"),
+                "text": displayable(written) if isinstance(written, str) else written, "rank": item.get("rank"), "place": item.get("place"),
                 "points": item.get("points"), "submitted_at": submitted_at,
             })
     return rows
@@ -597,7 +608,10 @@ def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     """Pin or hide (on) an answer, or undo it. Hidden texts leave every screen at once."""
     if kind not in ("pin", "hide", "answered", "merge") or template_of(run).question(question_id) is None:
         raise LookupError(kind)
-    ref = (ref or "")[:300]
+    try:
+        ref = clean_text(ref or "")[:300]  # refs are made of answers' texts
+    except TextError:
+        raise LookupError(ref) from None
     existing = db.session.execute(
         select(BoardMark).filter_by(run_id=run.id, question_id=question_id, kind=kind, ref=ref)
     ).scalar_one_or_none()
@@ -610,8 +624,9 @@ def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     broadcast.results_changed(run.id, question_id)
 
 
-def add_note(run: Run, question_id: str | None, text: str) -> Note:
-    note = Note(run_id=run.id, question_id=question_id or None, text=text.strip())
+def add_note(run: Run, question_id: str | None, note_text: str) -> Note:
+    """A facilitator's note on the board; raises TextError for text that is not text."""
+    note = Note(run_id=run.id, question_id=question_id or None, text=clean_text(note_text))
     db.session.add(note)
     db.session.commit()
     broadcast.board_changed(run.id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .templates import WRITE_IN_PREFIX, Question
+from .text import TextError, clean_text
 
 WRITE_IN = "__write_in__"
 MAX_FIELD_VALUES = 100
@@ -74,10 +75,11 @@ def normalize_fields(raw: Any) -> dict[str, list[str]]:
 
 
 def _clean_text(value: str, question: Question) -> str:
-    text = value.strip()
-    if "\x00" in text:
-        raise AnswerError("malformed")
-    if len(text) > question.max_length:
+    try:
+        text = clean_text(value)
+    except TextError:
+        raise AnswerError("not_text") from None
+    if len(text) > question.max_length:  # counted after normalisation, as it is stored
         raise AnswerError("too_long", max=question.max_length)
     return text
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .aggregate import is_hidden
 from .templates import Question, localize
+from .text import displayable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,7 +28,12 @@ PLAN_COLUMNS = ["run_code", "number", "goal", "fruit", "category", "measure", "r
 
 
 def neutralize(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A cell as a spreadsheet may hold it: never a formula, and only text UTF-8 and the
+    XLSX format can carry (openpyxl refuses control characters, CSV lone surrogates)."""
+    if not isinstance(value, str):
+        return value
+    value = displayable(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -10,11 +10,11 @@ what is already stored: it never refuses, it replaces.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import cache
 
 REPLACEMENT = "\ufffd"
-# Kept in any text: a line break and a tab are what a textarea sends.
-_ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 class TextError(ValueError):
@@ -23,23 +23,23 @@ class TextError(ValueError):
     code = "not_text"
 
 
-def _is_noncharacter(code_point: int) -> bool:
-    return 0xFDD0 <= code_point <= 0xFDEF or (code_point & 0xFFFE) == 0xFFFE
+# Not text: lone surrogates, control characters but a line break and a tab (what a textarea
+# sends), and the non-characters (U+FDD0..U+FDEF and the last two of every plane).
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(re.escape(chr(plane + last)) for plane in range(0, 0x110000, 0x10000)
+              for last in (0xFFFE, 0xFFFF))
+    + "]")
 
 
-def _not_text(char: str) -> bool:
-    category = unicodedata.category(char)
-    if category == "Cs":  # a lone surrogate
-        return True
-    if category == "Cc":
-        return char not in _ALLOWED_CONTROLS
-    return category == "Cn" and _is_noncharacter(ord(char))
-
-
-def _is_format(char: str) -> bool:
-    """Zero-width characters, bidi overrides, embeddings and isolates, soft hyphens: invisible
-    in a name, they make look-alikes ("Bord 3" three times, all different)."""
-    return unicodedata.category(char) == "Cf"
+@cache
+def _format_characters() -> re.Pattern:
+    """Zero-width characters, bidi overrides, embeddings and isolates, soft hyphens (category
+    Cf): invisible in a name, they make look-alikes ("Bord 3" three times, all different).
+    Unicode has them in planes 0, 1 and 14 only; built at first use (0.1 s)."""
+    planes = [*range(0x20000), *range(0xE0000, 0xF0000)]
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in planes
+                                    if unicodedata.category(chr(c)) == "Cf") + "]")
 
 
 def clean_text(value: str) -> str:
@@ -49,20 +49,15 @@ def clean_text(value: str) -> str:
         raise TextError("not a string")
     # A browser's form sends a textarea's line breaks as CR LF.
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() or not text.isprintable():
-        if any(_not_text(char) for char in text):
-            raise TextError("holds code points that are not text")
-        text = unicodedata.normalize("NFC", text)
-    return text.strip()
+    if _NOT_TEXT.search(text):
+        raise TextError("holds code points that are not text")
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def clean_name(value: str) -> str:
     """A one-line name or title (a table, a display name, a workshop's title): clean_text,
     without format characters, with every run of white space one space."""
-    text = clean_text(value)
-    if not text.isascii():
-        text = "".join(char for char in text if not _is_format(char))
-    return " ".join(text.split())
+    return " ".join(_format_characters().sub("", clean_text(value)).split())
 
 
 def name_key(name: str) -> str:
@@ -71,15 +66,9 @@ def name_key(name: str) -> str:
 
 
 def displayable(value: str) -> str:
-    """Stored text as it can be shown and exported: what UTF-8 cannot encode (lone
-    surrogates) and controls an XML file refuses become U+FFFD. Never raises."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = "".join(REPLACEMENT if "\ud800" <= char <= "\udfff" else char for char in value)
-    if not value.isascii() or not value.isprintable():
-        value = "".join(REPLACEMENT if _not_text(char) else char for char in value)
-    return value
+    """Stored text as it can be shown and exported: what is not text (a lone surrogate UTF-8
+    cannot encode, a control character an XLSX file refuses) becomes U+FFFD. Never raises."""
+    return _NOT_TEXT.sub(REPLACEMENT, value) if _NOT_TEXT.search(value) else value
 
 
 def displayable_data(value):
@@ -92,4 +81,3 @@ def displayable_data(value):
         return {displayable_data(key) if isinstance(key, str) else key: displayable_data(item)
                 for key, item in value.items()}
     return value
-

@@ -69,8 +69,9 @@ def add_note(code: str):
         if question_id and services.template_of(run).question(question_id) is None:
             abort(404)
         services.add_note(run, question_id, form.text.data)
-    else:
-        flash(_("A note needs text, at most 500 characters."), "error")
+    else:  # text that is not text is named as such; otherwise the note was empty or too long
+        flash(form.text.process_errors[0] if form.text.process_errors
+              else _("A note needs text, at most 500 characters."), "error")
     return redirect(url_for(".board", code=run.code))
 
 

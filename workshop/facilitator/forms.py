@@ -17,6 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..form_text import name_filter, text_filter
+
 
 class LoginForm(FlaskForm):
     secret = PasswordField(_l("Facilitator secret"), validators=[DataRequired(), Length(max=200)])
@@ -51,7 +53,8 @@ class MergeForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     question_id = HiddenField(validators=[Optional(), Length(max=64)])
-    text = TextAreaField(_l("Discussion note"), validators=[DataRequired(), Length(max=500)])
+    text = TextAreaField(_l("Discussion note"), filters=[text_filter],
+                         validators=[DataRequired(), Length(max=500)])
 
 
 class ShareForm(FlaskForm):
@@ -59,19 +62,22 @@ class ShareForm(FlaskForm):
 
 
 class GoalForm(Form):
-    goal = StringField(_l("Goal"), validators=[DataRequired(), Length(max=200)])
-    fruit = StringField(_l("Fruit"), validators=[Optional(), Length(max=100)])
+    goal = StringField(_l("Goal"), filters=[name_filter], validators=[DataRequired(), Length(max=200)])
+    fruit = StringField(_l("Fruit"), filters=[name_filter], validators=[Optional(), Length(max=100)])
     category = SelectField(_l("Procurement category"), choices=[], validate_choice=True)
-    measure = TextAreaField(_l("What to measure and report"), validators=[Optional(), Length(max=600)])
+    measure = TextAreaField(_l("What to measure and report"), filters=[text_filter],
+                            validators=[Optional(), Length(max=600)])
     report_to = SelectMultipleField(_l("Report to"), choices=[])
     frequency = SelectField(_l("How often"), choices=[])
-    responsible = StringField(_l("Responsible (role)"), validators=[Optional(), Length(max=100)])
+    responsible = StringField(_l("Responsible (role)"), filters=[name_filter],
+                              validators=[Optional(), Length(max=100)])
     supplier_questions = TextAreaField(
-        _l("First questions for the supplier (one per line)"),
+        _l("First questions for the supplier (one per line)"), filters=[text_filter],
         validators=[Optional(), Length(max=1500)])
     sanctions = SelectMultipleField(_l("Sanctions"), choices=[])
     incentives = SelectMultipleField(_l("Incentives"), choices=[])
-    risk = TextAreaField(_l("Risk it answers"), validators=[Optional(), Length(max=400)])
+    risk = TextAreaField(_l("Risk it answers"), filters=[text_filter],
+                         validators=[Optional(), Length(max=400)])
     remove = BooleanField(_l("Remove this goal"))
 
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..form_text import name_filter
 from ..services import MAX_DISPLAY_NAME, MAX_GROUP_NAME
 
 
@@ -12,9 +13,10 @@ class CodeForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     group = RadioField(_l("Your group (table)"), choices=[], validate_choice=False,
-                       validators=[Optional()])
-    new_group = StringField(_l("Or name a new group"), validators=[Optional(), Length(max=MAX_GROUP_NAME)])
-    display_name = StringField(_l("Your name (optional)"),
+                       validators=[Optional()], filters=[name_filter])
+    new_group = StringField(_l("Or name a new group"), filters=[name_filter],
+                            validators=[Optional(), Length(max=MAX_GROUP_NAME)])
+    display_name = StringField(_l("Your name (optional)"), filters=[name_filter],
                                validators=[Optional(), Length(max=MAX_DISPLAY_NAME)])
 
 
