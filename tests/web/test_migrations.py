@@ -73,3 +73,51 @@ def test_database_of_release_0001_keeps_its_runs_and_answers(tmp_path, monkeypat
         assert len(tables["answers"]) == 4 and "Åse" in set(tables["answers"]["display_name"])
     version = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert version != "0001"
+
+
+def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_path, monkeypatch):
+    path = tmp_path / "release3.sqlite"
+    old = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SCHEMA_MANAGED_ELSEWHERE": True, "QUESTIONS_DIR": QUESTIONS})
+    with old.app_context():
+        upgrade(directory=MIGRATIONS, revision="0003")
+        template = json.dumps(template_to_dict(find_template(QUESTIONS, "kontraktsoppfolging").template))
+    # As release 0003 stored them: a lone surrogate in JSON (an escape), controls in plain text.
+    connection = sqlite3.connect(path)
+    connection.execute("INSERT INTO run (id, code, template_id, template, language, "
+                       "projected_question_id, created_at, board_shared) VALUES "
+                       "(1, 'K7M4QX', 'kontraktsoppfolging', ?, 'nb', 'needs', '2026-11-20 09:00:00', 1)",
+                       (template,))
+    connection.executescript(r"""
+        INSERT INTO question_state (run_id, question_id, status, revealed)
+            SELECT 1, value, 'closed', 1 FROM json_each('["categories","goals","topics","needs","fruit"]');
+        INSERT INTO "group" (id, run_id, name) VALUES (1, 1, 'Bord' || char(7)), (2, 1, 'Bord' || char(8));
+        INSERT INTO participant (id, run_id, group_id, token, public_id, display_name, language, created_at)
+            VALUES (1, 1, 1, 'tok-1', 'p-aaaa', 'Kari' || char(27), 'nb', '2026-11-20 09:00:30');
+        INSERT INTO answer (run_id, participant_id, question_id, items, submitted_at)
+            VALUES (1, 1, 'needs', '[{"option": null, "text": "Mer \ud800 dialog", "rank": null}]',
+                    '2026-11-20 09:05:00');
+        INSERT INTO note (run_id, text, created_at) VALUES (1, 'Notat' || char(0) || 'x', '2026-11-20 09:06:00');
+        INSERT INTO plan (run_id, goals, updated_at)
+            VALUES (1, '[{"goal": "M\udfffl", "supplier_questions": [], "report_to": []}]', '2026-11-20 09:07:00');
+    """)
+    connection.commit()
+    connection.close()
+
+    app = migrated_app(tmp_path, monkeypatch, path)
+    stored = sqlite3.connect(path)
+    assert stored.execute("SELECT items FROM answer").fetchone()[0] == \
+        json.dumps([{"option": None, "text": "Mer \ufffd dialog", "rank": None}])
+    assert sorted(r[0] for r in stored.execute('SELECT name FROM "group"')) == ["Bord\ufffd", "Bord\ufffd (2)"]
+    assert stored.execute("SELECT text FROM note").fetchone()[0] == "Notat\ufffdx"
+    assert stored.execute("SELECT display_name FROM participant").fetchone()[0] == "Kari\ufffd"
+    assert "\\ud" not in stored.execute("SELECT goals FROM plan").fetchone()[0]
+    facilitator = app.test_client()
+    with app.app_context():
+        services.ensure_facilitator_secret("secret")
+    facilitator.post("/facilitator/login", data={"secret": "secret"})
+    for page in ("/facilitator/runs/K7M4QX/board", "/facilitator/runs/K7M4QX/plan",
+                 "/facilitator/runs/K7M4QX/export/answers.csv", "/facilitator/runs/K7M4QX/export/plan.csv"):
+        response = facilitator.get(page)
+        assert response.status_code == 200, page
+    assert "Mer \ufffd dialog" in facilitator.get("/facilitator/runs/K7M4QX/export/answers.csv").data.decode("utf-8-sig")
