@@ -9,11 +9,10 @@ Revises: 0003
 Create Date: 2026-12-02 04:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from workshop.domain.text import displayable, displayable_data
-
 
 revision = '0004'
 down_revision = '0003'

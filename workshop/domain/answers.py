@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .templates import WRITE_IN_PREFIX, Question
-from .text import TextError, clean_text
+from .text import TextError, clean_name, clean_text
 
 WRITE_IN = "__write_in__"
 MAX_FIELD_VALUES = 100
@@ -74,9 +74,11 @@ def normalize_fields(raw: Any) -> dict[str, list[str]]:
     return fields
 
 
-def _clean_text(value: str, question: Question) -> str:
+def _clean_text(value: str, question: Question, clean=clean_text) -> str:
+    """A typed text as stored; a written-in option is a label (clean_name: one line, no
+    invisible format characters), an entry or a report a text."""
     try:
-        text = clean_text(value)
+        text = clean(value)
     except TextError:
         raise AnswerError("not_text") from None
     if len(text) > question.max_length:  # counted after normalisation, as it is stored
@@ -105,11 +107,11 @@ def _choice(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerI
         if question.option(option_id) is None:
             raise AnswerError("unknown_option")
     items = [AnswerItem(option_id, None, None) for option_id in chosen]
-    write_in = "".join(fields.get("write_in", [])[:1])
-    if write_in.strip():
+    write_in = _clean_text("".join(fields.get("write_in", [])[:1]), question, clean_name)
+    if write_in:
         if not question.write_in:
             raise AnswerError("no_write_in")
-        items.append(AnswerItem(None, _clean_text(write_in, question), None))
+        items.append(AnswerItem(None, write_in, None))
     exclusive = [o for o in chosen if question.option(o).exclusive]
     if exclusive and len(items) > 1:
         raise AnswerError("exclusive", option=exclusive[0])
@@ -130,7 +132,8 @@ def _ranked(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerI
         if choice == WRITE_IN:
             if not question.write_in:
                 raise AnswerError("no_write_in")
-            text = _clean_text("".join(fields.get(f"rank_{rank}_text", [])[:1]), question)
+            text = _clean_text("".join(fields.get(f"rank_{rank}_text", [])[:1]), question,
+                               clean_name)
             if not text:
                 raise AnswerError("rank_missing", rank=rank, ranks=question.ranks)
             key = write_in_key(text)
