@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from . import broadcast, services
-from .domain.answers import WRITE_IN, fields_from_items
+from .domain.answers import WRITE_IN
 from .domain.codes import format_code
+from .domain.question_types import fields_from_items
 from .domain.templates import localize
 from .models import Run
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from workshop.domain.answers import WRITE_IN, AnswerError, fields_from_items, normalize_fields, validate_answer
+from workshop.domain.answers import WRITE_IN, AnswerError, normalize_fields
+from workshop.domain.question_types import fields_from_items, validate_answer
 from workshop.templates_io import load_template_file
 
 from ..conftest import QUESTIONS

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 
 from workshop import create_app, services
 from workshop.domain.aggregate import aggregate
-from workshop.domain.answers import validate_answer
+from workshop.domain.question_types import validate_answer
 from workshop.extensions import db
 from workshop.templates_io import find_template
 
@@ -51,12 +51,15 @@ def test_rehearsal_is_seeded_and_clearing_starts_fresh(app, run_code):
         assert sorted(map(str, first.values())) == sorted(map(str, second.values()))
 
 
-def test_rehearse_command_fills_a_new_run(tmp_path):
+@pytest.mark.parametrize("template", ["kontraktsoppfolging", "kategorier-100-poeng"])
+def test_rehearse_command_fills_a_new_run_of_every_bundled_workshop(tmp_path, template):
     env = {"WORKSHOP_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/r.sqlite",
            "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-m", "workshop.cli", "rehearse", "--participants", "8",
-                           "--groups", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                           "--groups", "2", "--template", template],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
     assert "8" in done.stdout and "Run " in done.stdout
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .answers import WRITE_IN
+from .question_types import plausible_fields
 from .templates import Question, WorkshopTemplate, localize
 
 
@@ -22,39 +22,6 @@ class SimulatedVote:
 def sample_texts(template: WorkshopTemplate, lang: str) -> list[str]:
     texts = [localize(o.label, lang) for q in template.questions for o in q.options]
     return texts or [localize(template.title, lang)]
-
-
-def plausible_fields(question: Question, rng: random.Random, texts: list[str]) -> dict[str, list[str]]:
-    if question.type == "choice":
-        exclusive = [o.id for o in question.options if o.exclusive]
-        if exclusive and rng.random() < 0.15:
-            return {"option": [rng.choice(exclusive)]}
-        pool = [o.id for o in question.options if not o.exclusive]
-        low = max(question.min_choices, 1)
-        high = max(low, min(question.max_choices, len(pool), 5))
-        chosen = rng.sample(pool, rng.randint(low, high))
-        fields = {"option": chosen}
-        if question.write_in and rng.random() < 0.15 and len(chosen) < question.max_choices:
-            fields["write_in"] = [rng.choice(texts)[: question.max_length]]
-        return fields
-    if question.type == "ranked":
-        picks = rng.sample([o.id for o in question.options], question.ranks)
-        fields = {f"rank_{n}": [option] for n, option in enumerate(picks, start=1)}
-        if question.write_in and rng.random() < 0.1:
-            fields[f"rank_{question.ranks}"] = [WRITE_IN]
-            fields[f"rank_{question.ranks}_text"] = [rng.choice(texts)[: question.max_length]]
-        return fields
-    if question.type == "fruit":
-        boxes = [q.id for q in question.quadrants]
-        fields: dict[str, list[str]] = {}
-        for n, _option in enumerate(question.options, start=1):
-            if rng.random() < 0.9:
-                fields[f"place_{n}"] = [rng.choice(boxes)]
-                if rng.random() < 0.3:
-                    fields[f"report_{n}"] = [rng.choice(texts)[: question.max_length]]
-        return fields or {"place_1": [boxes[0]]}
-    count = rng.randint(1, min(2, question.max_entries))
-    return {"entry": [rng.choice(texts)[: question.max_length] for _ in range(count)]}
 
 
 def simulated_votes(

@@ -1,0 +1,77 @@
+"""The registry of question types: every type implements every hook, and each hook agrees
+with the others on every question of every bundled workshop."""
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from workshop.domain.question_types import (
+    TYPES,
+    QuestionType,
+    fields_from_items,
+    plausible_fields,
+    validate_answer,
+)
+from workshop.domain.question_types import points as points_module
+from workshop.domain.simulate import sample_texts
+from workshop.domain.templates import QUESTION_TYPES, Option
+from workshop.templates_io import list_template_files
+
+from ..conftest import QUESTIONS
+
+HOOKS = sorted(QuestionType.__abstractmethods__)
+BUNDLED = [f.template for f in list_template_files(QUESTIONS)]
+
+
+def test_every_type_a_workshop_file_may_name_is_in_the_registry():
+    assert sorted(TYPES) == sorted(QUESTION_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_each_type_implements_every_hook_itself(name):
+    question_type = TYPES[name]
+    assert question_type.name == name
+    missing = [hook for hook in HOOKS if getattr(type(question_type), hook) is getattr(QuestionType, hook)]
+    assert missing == []
+
+
+def test_a_type_lacking_a_hook_cannot_be_registered():
+    class Incomplete(QuestionType):
+        name = "incomplete"
+
+        def check_answer(self, question, fields):
+            return []
+
+    with pytest.raises(TypeError, match="form_fields"):
+        Incomplete()
+
+
+def askable(question, template):
+    """A question as a run asks it: a fruit board gets its items from its source when opened."""
+    if question.items_from is None:
+        return question
+    source = template.question(question.items_from)
+    return replace(question, options=tuple(Option(id=o.id, label=o.label) for o in source.options[:8]))
+
+
+@pytest.mark.parametrize("template", BUNDLED, ids=[t.id for t in BUNDLED])
+def test_simulated_answers_are_accepted_and_refill_the_form_they_came_from(template):
+    texts = sample_texts(template, "nb")
+    rng = random.Random(7)
+    for question in template.questions:
+        question = askable(question, template)
+        for _ in range(200):
+            fields = plausible_fields(question, rng, texts)
+            items = validate_answer(question, fields)  # a rehearsal's vote is never refused
+            assert items
+            assert validate_answer(question, fields_from_items(question, items)) == items
+
+
+def test_simulated_points_stay_within_the_budget_and_mostly_spend_it():
+    question = next(q for t in BUNDLED for q in t.questions if q.type == "points")
+    rng = random.Random(3)
+    totals = [sum(int(v[0]) for v in points_module.Points().simulated_fields(question, rng, []).values())
+              for _ in range(300)]
+    assert max(totals) <= question.budget and min(totals) >= 1
+    assert sum(t == question.budget for t in totals) > 200

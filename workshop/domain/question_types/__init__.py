@@ -1,0 +1,41 @@
+"""The registry of question types. A type is one module here; code outside the registry and
+the types' own files asks the registry, never branches on a type's name."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from ..answers import AnswerItem
+from ..templates import Question
+from .base import Fields, QuestionType
+from .choice import Choice
+from .fruit import Fruit
+from .points import Points
+from .ranked import Ranked
+from .text import Text
+
+TYPES: dict[str, QuestionType] = {t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points())}
+
+
+def type_of(question: Question) -> QuestionType:
+    return TYPES[question.type]
+
+
+def validate_answer(question: Question, fields: Mapping[str, list[str]]) -> list[AnswerItem]:
+    """Return the answer's items, or raise AnswerError naming the broken rule. The same
+    check serves a form POST and a Socket.IO vote."""
+    return type_of(question).check_answer(question, fields)
+
+
+def fields_from_items(question: Question, items: list[AnswerItem]) -> Fields:
+    """The phone's form filled with the participant's current answer."""
+    return type_of(question).form_fields(question, items)
+
+
+def plausible_fields(question: Question, rng: random.Random, texts: list[str]) -> Fields:
+    return type_of(question).simulated_fields(question, rng, texts)
+
+
+__all__ = ["TYPES", "QuestionType", "fields_from_items", "plausible_fields", "type_of",
+           "validate_answer"]

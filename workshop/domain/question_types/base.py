@@ -1,0 +1,32 @@
+"""What every question type implements: one small interface, so a type is one unit."""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import ClassVar
+
+from ..answers import AnswerItem
+from ..templates import Question
+
+Fields = dict[str, list[str]]
+
+
+class QuestionType(ABC):
+    """A question type: how its answer is checked, shown again in the phone's form, and
+    simulated for a rehearsal. Each type lives in its own module of this package."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def check_answer(self, question: Question, fields: Mapping[str, list[str]]) -> list[AnswerItem]:
+        """The answer's items, or raise AnswerError naming the broken rule."""
+
+    @abstractmethod
+    def form_fields(self, question: Question, items: list[AnswerItem]) -> Fields:
+        """The inverse of check_answer: the phone's form filled with an answer."""
+
+    @abstractmethod
+    def simulated_fields(self, question: Question, rng: random.Random, texts: list[str]) -> Fields:
+        """A plausible answer for a rehearsal, drawn with `rng`, that check_answer accepts."""
