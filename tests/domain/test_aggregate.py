@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from workshop.domain.aggregate import aggregate
+from workshop.domain.question_types import aggregate
 from workshop.templates_io import load_template_file
 
 from ..conftest import QUESTIONS

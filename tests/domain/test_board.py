@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from workshop.domain.aggregate import aggregate, entry_ref
+from workshop.domain.aggregate import entry_ref
 from workshop.domain.board import AGREED, FEW, SPLIT, agreement_level, build_board
+from workshop.domain.question_types import aggregate
 from workshop.templates_io import load_template_file
 
 from ..conftest import QUESTIONS

@@ -5,9 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from workshop.domain.aggregate import aggregate
 from workshop.domain.answers import AnswerError
-from workshop.domain.question_types import fields_from_items, validate_answer
+from workshop.domain.question_types import aggregate, fields_from_items, validate_answer
 from workshop.domain.templates import Option
 from workshop.templates_io import load_template_file
 

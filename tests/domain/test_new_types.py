@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from workshop.domain.aggregate import IdeaMarks, aggregate, entry_ref
+from workshop.domain.aggregate import IdeaMarks, entry_ref
 from workshop.domain.answers import AnswerError
-from workshop.domain.question_types import fields_from_items, validate_answer
+from workshop.domain.question_types import aggregate, fields_from_items, validate_answer
 from workshop.domain.wordcloud import terms, word_cloud
 from workshop.templates_io import load_template_file
 

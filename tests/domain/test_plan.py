@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from workshop.domain.aggregate import aggregate
 from workshop.domain.plan import draft_plan, plan_rows, rank_goals, top_category
+from workshop.domain.question_types import aggregate
 from workshop.templates_io import load_plan_suggestions, load_template_file
 
 from ..conftest import QUESTIONS

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from workshop import create_app, services
-from workshop.domain.aggregate import aggregate
-from workshop.domain.question_types import validate_answer
+from workshop.domain.question_types import aggregate, validate_answer
 from workshop.extensions import db
 from workshop.templates_io import find_template
 

@@ -4,8 +4,9 @@ the types' own files asks the registry, never branches on a type's name."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 
+from ..aggregate import IdeaMarks, answers_frame, common_result
 from ..answers import AnswerItem
 from ..templates import Question
 from .base import Fields, QuestionType
@@ -15,7 +16,8 @@ from .points import Points
 from .ranked import Ranked
 from .text import Text
 
-TYPES: dict[str, QuestionType] = {t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points())}
+TYPES: dict[str, QuestionType] = {
+    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points())}
 
 
 def type_of(question: Question) -> QuestionType:
@@ -37,5 +39,16 @@ def plausible_fields(question: Question, rng: random.Random, texts: list[str]) -
     return type_of(question).simulated_fields(question, rng, texts)
 
 
-__all__ = ["TYPES", "QuestionType", "fields_from_items", "plausible_fields", "type_of",
+def aggregate(
+    question: Question, rows: Iterable[dict], lang: str = "nb", groups: Iterable[str] = (),
+    hidden: Collection[str] = frozenset(), ideas: IdeaMarks | None = None,
+) -> dict:
+    """Results of one question, overall and per group. Written texts whose entry_ref is in
+    `hidden` are left out."""
+    df = answers_frame(rows, hidden)
+    result = common_result(question.id, question.type, df, groups)
+    return type_of(question).aggregate(question, df, result, lang, ideas)
+
+
+__all__ = ["aggregate", "TYPES", "QuestionType", "fields_from_items", "plausible_fields", "type_of",
            "validate_answer"]

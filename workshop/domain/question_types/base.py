@@ -7,6 +7,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import ClassVar
 
+import pandas as pd
+
+from ..aggregate import IdeaMarks
 from ..answers import AnswerItem
 from ..templates import Question
 
@@ -14,8 +17,9 @@ Fields = dict[str, list[str]]
 
 
 class QuestionType(ABC):
-    """A question type: how its answer is checked, shown again in the phone's form, and
-    simulated for a rehearsal. Each type lives in its own module of this package."""
+    """A question type: how its answer is checked, shown again in the phone's form,
+    simulated for a rehearsal, and aggregated. Each type lives in its own module of this
+    package."""
 
     name: ClassVar[str]
 
@@ -30,3 +34,9 @@ class QuestionType(ABC):
     @abstractmethod
     def simulated_fields(self, question: Question, rng: random.Random, texts: list[str]) -> Fields:
         """A plausible answer for a rehearsal, drawn with `rng`, that check_answer accepts."""
+
+    @abstractmethod
+    def aggregate(self, question: Question, df: pd.DataFrame, result: dict, lang: str,
+                  ideas: IdeaMarks | None) -> dict:
+        """Fill `result` (aggregate.common_result: respondents, groups) with this type's
+        results, overall and per group (each group's "answer"), from the answers' frame."""

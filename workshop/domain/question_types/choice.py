@@ -4,7 +4,9 @@ Fields: "option" (repeated), "write_in"."""
 
 from __future__ import annotations
 
+from ..aggregate import group_slice, keyed_options, majority, option_result
 from ..answers import AnswerError, AnswerItem, typed_text
+from ..templates import WRITE_IN_PREFIX
 from ..text import clean_name
 from .base import QuestionType
 
@@ -52,3 +54,19 @@ class Choice(QuestionType):
         if question.write_in and rng.random() < 0.15 and len(chosen) < question.max_choices:
             fields["write_in"] = [rng.choice(texts)[: question.max_length]]
         return fields
+
+    def aggregate(self, question, df, result, lang, ideas):
+        """How many chose each option (written-in ones after, most chosen first); a group's
+        answer is what more than half of its members chose."""
+        labels = keyed_options(question, df, lang)
+        keys = [o.id for o in question.options]
+        counts = df.groupby("key")["participant"].nunique()
+        write_ins = sorted((k for k in counts.index if k.startswith(WRITE_IN_PREFIX)),
+                           key=lambda k: (-counts.get(k, 0), labels[k]))
+        result["options"] = [option_result(key, labels[key], int(counts.get(key, 0)),
+                                           result["respondents"]) for key in keys + write_ins]
+        by_group = df.groupby(["group", "key"])["participant"].nunique()
+        for group in result["groups"]:
+            group["counts"] = {k: int(v) for k, v in group_slice(by_group, group["name"]).items()}
+            group["answer"] = majority(group["counts"], group["respondents"], labels, keys)
+        return result

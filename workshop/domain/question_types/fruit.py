@@ -5,7 +5,9 @@ Fields: "place_1" .. "place_N" (a box id, or empty to skip the item), "report_1"
 
 from __future__ import annotations
 
+from ..aggregate import entry_ref
 from ..answers import AnswerError, AnswerItem, typed_text
+from ..templates import localize
 from .base import QuestionType
 
 
@@ -54,3 +56,47 @@ class Fruit(QuestionType):
                 if rng.random() < 0.3:
                     fields[f"report_{n}"] = [rng.choice(texts)[: question.max_length]]
         return fields or {"place_1": [boxes[0]]}
+
+    def aggregate(self, question, df, result, lang, ideas):
+        """Where the room placed each item: the box most chose, and how split the votes were."""
+        boxes = [q.id for q in question.quadrants]
+        result["quadrants"] = [
+            {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
+            for q in question.quadrants
+        ]
+        placed = df.groupby(["option", "place"])["participant"].nunique()
+        for option in question.options:
+            places = {b: int(placed.get((option.id, b), 0)) for b in boxes}
+            total = sum(places.values())
+            top = max(places.values()) if total else 0
+            leaders = [b for b in boxes if total and places[b] == top]
+            reports = df[(df["option"] == option.id) & df["text"].notna()]
+            result["options"].append({
+                "key": option.id,
+                "label": localize(option.label, lang),
+                "count": total,
+                "places": places,
+                "place": leaders[0] if len(leaders) == 1 else None,
+                "tie": len(leaders) > 1,
+                # Share of placements in the leading box: 1.0 is a united room, lower is split.
+                "agreement": round(top / total, 4) if total else 0.0,
+                "reports": [
+                    {"text": r.text, "group": r.group, "ref": entry_ref(r.participant, r.text)}
+                    for r in reports.itertuples()
+                ],
+            })
+        by_group = df.groupby(["group", "option", "place"])["participant"].nunique()
+        labels = {o.id: localize(o.label, lang) for o in question.options}
+        box_labels = {q.id: localize(q.label, lang) for q in question.quadrants}
+        for group in result["groups"]:
+            answer = []
+            for option in question.options:
+                places = {b: int(by_group.get((group["name"], option.id, b), 0)) for b in boxes}
+                top = max(places.values())
+                if not top:
+                    continue
+                leaders = [b for b in boxes if places[b] == top]
+                label = f"{labels[option.id]}: " + " / ".join(box_labels[b] for b in leaders)
+                answer.append({"key": option.id, "label": label, "tie": len(leaders) > 1})
+            group["answer"] = answer
+        return result

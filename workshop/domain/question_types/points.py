@@ -5,6 +5,7 @@ Fields: "points_1" .. "points_N" (whole numbers, together at most the budget).""
 from __future__ import annotations
 
 from ..answers import AnswerError, AnswerItem
+from ..templates import localize
 from .base import QuestionType
 
 
@@ -42,7 +43,35 @@ class Points(QuestionType):
                             rng.randint(1, min(4, len(question.options))))
         budget = question.budget if rng.random() < 0.8 else rng.randint(1, question.budget)
         cuts = sorted(rng.randint(0, budget) for _ in range(len(chosen) - 1))
-        shares = [b - a for a, b in zip([0, *cuts], [*cuts, budget])]
+        shares = [b - a for a, b in zip([0, *cuts], [*cuts, budget], strict=True)]
         if not any(shares):
             shares[0] = max(1, budget)
-        return {f"points_{n}": [str(share)] for n, share in zip(chosen, shares)}
+        return {f"points_{n}": [str(share)] for n, share in zip(chosen, shares, strict=True)}
+
+    def aggregate(self, question, df, result, lang, ideas):
+        """Points spread over options: the total and the mean per respondent, overall and per
+        group; a group's answer is the option it gave most points."""
+        respondents = result["respondents"]
+        totals = df.groupby("option")["points"].sum()
+        for option in question.options:
+            total = int(totals.get(option.id, 0))
+            result["options"].append({
+                "key": option.id, "label": localize(option.label, lang), "write_in": False,
+                "count": int(df[df["option"] == option.id]["participant"].nunique()),
+                "points_total": total,
+                "points_mean": round(total / respondents, 2) if respondents else 0.0,
+                "share": round(total / (respondents * question.budget), 4) if respondents else 0.0,
+            })
+        by_group = df.groupby(["group", "option"])["points"].sum()
+        labels = {o.id: localize(o.label, lang) for o in question.options}
+        for group in result["groups"]:
+            totals_in_group = {o.id: int(by_group.get((group["name"], o.id), 0))
+                               for o in question.options}
+            group["points"] = totals_in_group
+            group["means"] = {k: round(v / group["respondents"], 2) if group["respondents"] else 0.0
+                              for k, v in totals_in_group.items()}
+            top = max(totals_in_group.values()) if totals_in_group else 0
+            group["answer"] = [{"key": k, "label": labels[k], "tie": sum(
+                1 for v in totals_in_group.values() if v == top) > 1}
+                for k, v in totals_in_group.items() if top and v == top]
+        return result

@@ -5,7 +5,9 @@ Fields: "rank_1" .. "rank_N" (an option id, or WRITE_IN for a written-in topic),
 
 from __future__ import annotations
 
+from ..aggregate import group_slice, keyed_options, option_result
 from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
+from ..templates import WRITE_IN_PREFIX
 from ..text import clean_name
 from .base import QuestionType
 
@@ -61,3 +63,50 @@ class Ranked(QuestionType):
             fields[f"rank_{question.ranks}"] = [WRITE_IN]
             fields[f"rank_{question.ranks}_text"] = [rng.choice(texts)[: question.max_length]]
         return fields
+
+    def aggregate(self, question, df, result, lang, ideas):
+        """Borda scores (with three ranks: first place 3, second 2, third 1), overall and per
+        group; a group's answer is its top `ranks` by score."""
+        labels = keyed_options(question, df, lang)
+        keys = [o.id for o in question.options]
+        counts = df.groupby("key")["participant"].nunique()
+        df["points"] = [borda_points(question, int(r)) for r in df["rank"]]
+        scores = df.groupby("key")["points"].sum()
+        firsts = df[df["rank"] == 1].groupby("key")["participant"].nunique()
+        write_ins = sorted((k for k in counts.index if k.startswith(WRITE_IN_PREFIX)),
+                           key=lambda k: (-scores.get(k, 0), labels[k]))
+        for key in keys + write_ins:
+            option = option_result(key, labels[key], int(counts.get(key, 0)), result["respondents"])
+            option["score"] = int(scores.get(key, 0))
+            option["first"] = int(firsts.get(key, 0))
+            result["options"].append(option)
+        by_group_counts = df.groupby(["group", "key"])["participant"].nunique()
+        by_group_scores = df.groupby(["group", "key"])["points"].sum()
+        for group in result["groups"]:
+            name = group["name"]
+            group["counts"] = {k: int(v) for k, v in group_slice(by_group_counts, name).items()}
+            group["scores"] = {k: int(v) for k, v in group_slice(by_group_scores, name).items()}
+            group["answer"] = top_ranked(group["scores"], question.ranks, labels)
+        return result
+
+
+def borda_points(question, rank: int) -> int:
+    """Ranked choices score ranks..1: with three ranks, first place 3, second 2, third 1."""
+    return question.ranks + 1 - rank
+
+
+def top_ranked(scores: dict, ranks: int, labels: dict) -> list[dict]:
+    """The group's top `ranks` by Borda score, in order; items level with the last place are
+    ties."""
+    ordered = sorted(scores, key=lambda k: (-scores[k], labels[k]))
+    if not ordered:
+        return []
+    cutoff = scores[ordered[min(ranks, len(ordered)) - 1]]
+    chosen = [k for k in ordered if scores[k] >= cutoff]
+    level = sum(1 for k in chosen if scores[k] == cutoff)
+    tie_at_cutoff = len(chosen) > ranks
+    return [
+        {"key": k, "label": labels[k], "score": scores[k],
+         "tie": tie_at_cutoff and scores[k] == cutoff and level > 1}
+        for k in chosen
+    ]

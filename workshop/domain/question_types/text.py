@@ -4,7 +4,9 @@ Fields: "entry" (repeated)."""
 
 from __future__ import annotations
 
+from ..aggregate import IdeaMarks, entry_ref, iso_time
 from ..answers import AnswerError, AnswerItem, typed_text
+from ..wordcloud import word_cloud
 from .base import QuestionType
 
 
@@ -26,3 +28,37 @@ class Text(QuestionType):
     def simulated_fields(self, question, rng, texts):
         count = rng.randint(1, min(2, question.max_entries))
         return {"entry": [rng.choice(texts)[: question.max_length] for _ in range(count)]}
+
+    def aggregate(self, question, df, result, lang, ideas):
+        """The entries, newest first; a word cloud and ideas ranked by upvotes when the
+        question asks for them."""
+        newest = df.sort_values("submitted_at", ascending=False, kind="stable")
+        result["entries"] = [
+            {"text": r.text, "group": r.group, "participant": r.participant,
+             "ref": entry_ref(r.participant, r.text), "at": iso_time(r.submitted_at)}
+            for r in newest.itertuples()
+        ]
+        for group in result["groups"]:
+            group["answer"] = [{"label": e["text"], "tie": False}
+                               for e in result["entries"] if e["group"] == group["name"]]
+        if question.cloud:
+            result["cloud"] = word_cloud(e["text"] for e in result["entries"])
+        if question.upvotes:
+            result["ideas"] = ranked_ideas(result["entries"], ideas or IdeaMarks())
+        return result
+
+
+def ranked_ideas(entries: list[dict], marks: IdeaMarks) -> list[dict]:
+    """Entries as ideas, most upvoted first; a merged entry's voters count for the one it joined
+    (each voter once)."""
+    voters: dict[str, set[str]] = {e["ref"]: set(marks.votes.get(e["ref"], ())) for e in entries}
+    for source, target in marks.merged.items():
+        if source in voters and target in voters and source != target:
+            voters[target] |= voters[source]
+    ideas = [
+        {"ref": e["ref"], "text": e["text"], "group": e["group"], "at": e["at"],
+         "votes": len(voters[e["ref"]]), "answered": e["ref"] in marks.answered,
+         "merged": sum(1 for s, t in marks.merged.items() if t == e["ref"] and s in voters)}
+        for e in entries if e["ref"] not in marks.merged or marks.merged[e["ref"]] not in voters
+    ]
+    return sorted(ideas, key=lambda i: -i["votes"])  # stable: newest first among equals
