@@ -255,12 +255,6 @@ def board_page(run: Run, controls: bool = False) -> dict:
             notes=[{"id": n.id, "text": n.text} for n in notes if n.question_id == board["question"]],
             group_count=len(board["groups"]),
         )
-        if board["type"] == "fruit":
-            board["boxes"] = [
-                dict(box, items=[r for r in board["rows"] if r["place"] == box["id"]])
-                for box in board["quadrants"]
-            ]
-            board["split_items"] = [r for r in board["rows"] if r["tie"]]
         boards.append(board)
     return {
         "run": run.code,

@@ -18,9 +18,8 @@ from .domain import exports
 from .domain import plan as plan_domain
 from .domain.aggregate import IdeaMarks
 from .domain.answers import AnswerError, AnswerItem
-from .domain.board import build_board
 from .domain.codes import new_code, normalize_code
-from .domain.question_types import aggregate, validate_answer
+from .domain.question_types import aggregate, build_board, validate_answer
 from .domain.templates import Option, Question, WorkshopTemplate, parse_template, template_to_dict
 from .domain.text import TextError, clean_name, clean_text, displayable, displayable_data, name_key
 from .extensions import db

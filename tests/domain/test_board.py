@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from workshop.domain.aggregate import entry_ref
-from workshop.domain.board import AGREED, FEW, SPLIT, agreement_level, build_board
-from workshop.domain.question_types import aggregate
+from workshop.domain.board import AGREED, FEW, SPLIT, agreement_level
+from workshop.domain.question_types import aggregate, build_board
 from workshop.templates_io import load_template_file
 
 from ..conftest import QUESTIONS
@@ -39,7 +39,8 @@ def test_board_puts_groups_side_by_side_and_sorts_by_groups_choosing():
     assert board["groups"] == ["Bord 1", "Bord 2", "Bord 3", "Bord 4"]
     first = board["rows"][0]
     assert first["key"] == "trust" and first["groups_choosing"] == 3 and first["level"] == AGREED
-    assert first["cells"] == ["chosen", "chosen", "chosen", ""]
+    assert [c["kind"] for c in first["cells"]] == ["chosen", "chosen", "chosen", ""]
+    assert [c["shown"] for c in first["cells"]] == ["✓", "✓", "✓", ""]
     by_key = {r["key"]: r for r in board["rows"]}
     assert by_key["digital"]["level"] == SPLIT and by_key["env"]["level"] == FEW
     assert "planned" not in by_key  # nobody chose it: not on the board
@@ -62,3 +63,26 @@ def test_hidden_text_is_left_out_and_pinned_text_first():
     texts = [e["text"] for e in board["entries"]]
     assert "Upassende" not in texts and texts[0] == "Eksempler"
     assert [g["group"] for g in board["by_group"]] == ["Bord 1", "Bord 2"]
+
+
+def test_each_groups_ranked_topics_show_their_place_not_a_tick():
+    question = TEMPLATE.question("topics")
+    rows = [dict(row("p1", "Bord 1", "sanctions"), rank=1), dict(row("p1", "Bord 1", "dialogue"), rank=2),
+            dict(row("p1", "Bord 1", "templates"), rank=3),
+            dict(row("p2", "Bord 2", "dialogue"), rank=1), dict(row("p2", "Bord 2", "sanctions"), rank=2),
+            dict(row("p2", "Bord 2", "reporting"), rank=3)]
+    board = build_board(question, aggregate(question, rows))
+    shown = {r["key"]: [c["shown"] for c in r["cells"]] for r in board["rows"]}
+    assert shown["sanctions"] == ["1", "2"] and shown["dialogue"] == ["2", "1"]
+    assert shown["templates"] == ["3", ""] and shown["reporting"] == ["", "3"]
+
+
+def test_points_are_on_the_board_with_each_groups_points():
+    question = load_template_file(f"{QUESTIONS}/kategorier-100-poeng.yaml").template.question("attention")
+    first, second = question.options[0].id, question.options[1].id
+    rows = [dict(row("p1", "Bord 1", first), points=70), dict(row("p1", "Bord 1", second), points=30),
+            dict(row("p2", "Bord 2", second), points=100)]
+    board = build_board(question, aggregate(question, rows))
+    cells = {r["key"]: [(c["kind"], c["shown"]) for c in r["cells"]] for r in board["rows"]}
+    assert cells[first] == [("chosen", "70"), ("", "")]
+    assert cells[second] == [("", "30"), ("chosen", "100")]

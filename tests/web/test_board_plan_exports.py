@@ -174,3 +174,17 @@ def test_command_line_export_writes_the_same_files(app, facilitator, run_code, t
     missing = subprocess.run([sys.executable, "-m", "workshop.cli", "export", "ZZZZZZ", "--out", str(tmp_path)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "ZZZZZZ" in missing.stderr
+
+
+def test_the_board_shows_each_groups_ranking_as_its_places(app, facilitator, run_code):
+    import re
+
+    room(app, facilitator, run_code)
+    page = facilitator.get(f"/facilitator/runs/{run_code}/board").get_data(as_text=True)
+    topics = page[page.index('id="board-topics"'):page.index('id="board-needs"')]
+    cells = {label: re.findall(r'<td class="cell-\w+">([^<]*)<', row)
+             for label, row in re.findall(r'<th scope="row">(?:<span[^>]*>[^<]*</span> )?([^<]+?)\s*'
+                                          r'<span class="level-tag">.*?</th>(.*?)</tr>', topics, re.S)}
+    assert cells["Dialog mellom oppdragsgiver og leverandør"] == ["1", "1", "1"]
+    assert cells["DFØs maler for kontraktsoppfølging"] == ["3", "3", "3"]
+    assert "✓" not in topics

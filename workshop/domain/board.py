@@ -1,9 +1,10 @@
 """The shared discussion board: the groups' answers side by side, where the room agrees and
-where it splits. Built from aggregate() results; plain data in, plain data out."""
+where it splits. Built from aggregate() results; plain data in, plain data out. Each
+question type fills its own rows (question_types); what they share is here."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from .templates import Question
 
@@ -23,44 +24,47 @@ def agreement_level(groups_choosing: int, groups_answering: int) -> str:
     return FEW
 
 
-def build_board(question: Question, result: dict, pinned: Collection[str] = ()) -> dict:
-    groups = [g for g in result["groups"] if g["respondents"]]
-    names = [g["name"] for g in groups]
-    board = {"question": question.id, "type": question.type, "groups": names, "rows": [],
-             "entries": [], "respondents": result["respondents"]}
-    if question.type == "text":
-        entries = [dict(e, pinned=e["ref"] in pinned) for e in result["entries"]]
-        board["entries"] = sorted(entries, key=lambda e: not e["pinned"])  # stable: newest first
-        board["by_group"] = [
-            {"group": name, "entries": [e for e in board["entries"] if e["group"] == name]}
-            for name in names
-        ]
-        if "ideas" in result:
-            board["ideas"] = [dict(i, pinned=i["ref"] in pinned) for i in result["ideas"]]
-        return board
-    if question.type == "fruit":
-        for option in result["options"]:
-            row = dict(option, pinned=option["key"] in pinned)
-            board["rows"].append(row)
-        board["quadrants"] = result["quadrants"]
-        board["rows"].sort(key=lambda r: (not r["pinned"], -r["count"]))
-        return board
+def new_board(question: Question, result: dict) -> dict:
+    """What every question's board holds; its type adds its rows (question_types.build_board)."""
+    names = [g["name"] for g in answering_groups(result)]
+    return {"question": question.id, "type": question.type, "groups": names, "rows": [],
+            "entries": [], "respondents": result["respondents"]}
+
+
+def answering_groups(result: dict) -> list[dict]:
+    return [g for g in result["groups"] if g["respondents"]]
+
+
+CHOSEN, TIE, NOT_CHOSEN = "chosen", "tie", ""
+MARKS = {CHOSEN: "✓", TIE: "½", NOT_CHOSEN: ""}
+
+
+def option_rows(result: dict, pinned: Collection[str],
+                shown: Callable[[dict, dict, int | None, str], str] | None = None) -> list[dict]:
+    """One row per option someone chose, with a cell per group: whether the option is in the
+    group's answer (chosen, or level with another: a tie), and what the cell shows (a tick by
+    default; a type may show more, e.g. the group's rank or points). Rows most groups chose
+    first; pinned rows before all."""
+    groups = answering_groups(result)
+    rows = []
     for option in result["options"]:
-        cells = []
-        chosen_by = 0
-        for group in groups:
-            mark = next((a for a in group["answer"] if a["key"] == option["key"]), None)
-            cell = "tie" if mark and mark["tie"] else ("chosen" if mark else "")
-            chosen_by += 1 if cell == "chosen" else 0
-            cells.append(cell)
         if not option["count"]:
             continue
-        board["rows"].append({
-            "key": option["key"], "label": option["label"], "write_in": option["write_in"],
-            "count": option["count"], "score": option.get("score"), "cells": cells,
-            "groups_choosing": chosen_by, "level": agreement_level(chosen_by, len(groups)),
-            "pinned": option["key"] in pinned,
+        cells = []
+        for group in groups:
+            position = next((n for n, a in enumerate(group["answer"], start=1)
+                             if a["key"] == option["key"]), None)
+            mark = group["answer"][position - 1] if position else None
+            kind = TIE if mark and mark["tie"] else (CHOSEN if mark else NOT_CHOSEN)
+            text = shown(group, option, position, kind) if shown else MARKS[kind]
+            cells.append({"kind": kind, "shown": text})
+        chosen_by = sum(1 for c in cells if c["kind"] == CHOSEN)
+        rows.append({
+            "key": option["key"], "label": option["label"], "write_in": option.get("write_in", False),
+            "count": option["count"], "score": option.get("score", option.get("points_total")),
+            "cells": cells, "groups_choosing": chosen_by,
+            "level": agreement_level(chosen_by, len(groups)), "pinned": option["key"] in pinned,
         })
-    board["rows"].sort(key=lambda r: (not r["pinned"], -r["groups_choosing"],
-                                      -(r["score"] if r["score"] is not None else r["count"])))
-    return board
+    rows.sort(key=lambda r: (not r["pinned"], -r["groups_choosing"],
+                             -(r["score"] if r["score"] is not None else r["count"])))
+    return rows

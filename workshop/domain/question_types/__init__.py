@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from ..aggregate import IdeaMarks, answers_frame, common_result
 from ..answers import AnswerItem
+from ..board import new_board
 from ..templates import Question
 from .base import Fields, QuestionType
 from .choice import Choice
@@ -50,5 +51,10 @@ def aggregate(
     return type_of(question).aggregate(question, df, result, lang, ideas)
 
 
-__all__ = ["aggregate", "TYPES", "QuestionType", "fields_from_items", "plausible_fields", "type_of",
+def build_board(question: Question, result: dict, pinned: Collection[str] = ()) -> dict:
+    """The question's part of the discussion board, with the facilitator's pins applied."""
+    return type_of(question).board(question, result, new_board(question, result), pinned)
+
+
+__all__ = ["aggregate", "build_board", "TYPES", "QuestionType", "fields_from_items", "plausible_fields", "type_of",
            "validate_answer"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 import pandas as pd
@@ -18,7 +18,7 @@ Fields = dict[str, list[str]]
 
 class QuestionType(ABC):
     """A question type: how its answer is checked, shown again in the phone's form,
-    simulated for a rehearsal, and aggregated. Each type lives in its own module of this
+    simulated for a rehearsal, aggregated, and laid out on the discussion board. Each type lives in its own module of this
     package."""
 
     name: ClassVar[str]
@@ -40,3 +40,8 @@ class QuestionType(ABC):
                   ideas: IdeaMarks | None) -> dict:
         """Fill `result` (aggregate.common_result: respondents, groups) with this type's
         results, overall and per group (each group's "answer"), from the answers' frame."""
+
+    @abstractmethod
+    def board(self, question: Question, result: dict, board: dict, pinned: Collection[str]) -> dict:
+        """Fill the discussion board's part for this question (board.new_board) from its
+        result: the groups' answers side by side, pinned ones first."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..aggregate import group_slice, keyed_options, majority, option_result
 from ..answers import AnswerError, AnswerItem, typed_text
+from ..board import option_rows
 from ..templates import WRITE_IN_PREFIX
 from ..text import clean_name
 from .base import QuestionType
@@ -70,3 +71,8 @@ class Choice(QuestionType):
             group["counts"] = {k: int(v) for k, v in group_slice(by_group, group["name"]).items()}
             group["answer"] = majority(group["counts"], group["respondents"], labels, keys)
         return result
+
+    def board(self, question, result, board, pinned):
+        board["rows"] = option_rows(result, pinned)
+        return board
+

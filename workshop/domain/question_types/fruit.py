@@ -100,3 +100,16 @@ class Fruit(QuestionType):
                 answer.append({"key": option.id, "label": label, "tie": len(leaders) > 1})
             group["answer"] = answer
         return result
+
+    def board(self, question, result, board, pinned):
+        """The 2x2 fruit board: each item in the box most placed it in; items the votes left
+        level between boxes listed apart."""
+        rows = [dict(option, pinned=option["key"] in pinned) for option in result["options"]]
+        rows.sort(key=lambda r: (not r["pinned"], -r["count"]))
+        board["rows"] = rows
+        board["quadrants"] = result["quadrants"]
+        board["boxes"] = [dict(box, items=[r for r in rows if r["place"] == box["id"]])
+                          for box in result["quadrants"]]
+        board["split_items"] = [r for r in rows if r["tie"]]
+        return board
+

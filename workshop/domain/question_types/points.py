@@ -5,6 +5,7 @@ Fields: "points_1" .. "points_N" (whole numbers, together at most the budget).""
 from __future__ import annotations
 
 from ..answers import AnswerError, AnswerItem
+from ..board import option_rows
 from ..templates import localize
 from .base import QuestionType
 
@@ -75,3 +76,10 @@ class Points(QuestionType):
                 1 for v in totals_in_group.values() if v == top) > 1}
                 for k, v in totals_in_group.items() if top and v == top]
         return result
+
+    def board(self, question, result, board, pinned):
+        # Each group's cell shows the points it gave; its top option is marked chosen.
+        board["rows"] = option_rows(result, pinned, lambda group, option, position, kind:
+                                    str(group["points"].get(option["key"]) or ""))
+        return board
+

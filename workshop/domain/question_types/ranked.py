@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..aggregate import group_slice, keyed_options, option_result
 from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
+from ..board import option_rows
 from ..templates import WRITE_IN_PREFIX
 from ..text import clean_name
 from .base import QuestionType
@@ -88,6 +89,12 @@ class Ranked(QuestionType):
             group["scores"] = {k: int(v) for k, v in group_slice(by_group_scores, name).items()}
             group["answer"] = top_ranked(group["scores"], question.ranks, labels)
         return result
+
+    def board(self, question, result, board, pinned):
+        # Each group's cell shows where the topic is in its own ranking: 1, 2, 3.
+        board["rows"] = option_rows(result, pinned,
+                                    lambda group, option, position, kind: str(position or ""))
+        return board
 
 
 def borda_points(question, rank: int) -> int:

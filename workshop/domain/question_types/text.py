@@ -47,6 +47,17 @@ class Text(QuestionType):
             result["ideas"] = ranked_ideas(result["entries"], ideas or IdeaMarks())
         return result
 
+    def board(self, question, result, board, pinned):
+        entries = [dict(e, pinned=e["ref"] in pinned) for e in result["entries"]]
+        board["entries"] = sorted(entries, key=lambda e: not e["pinned"])  # stable: newest first
+        board["by_group"] = [
+            {"group": name, "entries": [e for e in board["entries"] if e["group"] == name]}
+            for name in board["groups"]
+        ]
+        if "ideas" in result:
+            board["ideas"] = [dict(i, pinned=i["ref"] in pinned) for i in result["ideas"]]
+        return board
+
 
 def ranked_ideas(entries: list[dict], marks: IdeaMarks) -> list[dict]:
     """Entries as ideas, most upvoted first; a merged entry's voters count for the one it joined
