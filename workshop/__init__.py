@@ -174,6 +174,16 @@ def _register_page_helpers(app: Flask) -> None:
         message = gettext("Too many attempts in a short time. Wait a minute and try again.")
         return render_template("error.html", message=message), 429
 
+    @app.errorhandler(413)
+    def too_large(error):
+        # Refused before the view ran (a form or file over MAX_CONTENT_LENGTH), in the
+        # person's language instead of Werkzeug's English page.
+        security.read_rest_of_refused_body()
+        size = app.config["MAX_CONTENT_LENGTH"] // 1024
+        message = gettext("What you sent is too large (more than %(size)s KB). Nothing was saved: "
+                          "shorten the text or choose a smaller file, and try again.", size=size)
+        return render_template("error.html", message=message), 413
+
 
 def _displayable_output(value):
     return displayable(value) if isinstance(value, str) else value

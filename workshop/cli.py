@@ -7,6 +7,8 @@ import os
 import socket
 import sys
 
+from .config import _bool
+
 
 def local_addresses() -> list[str]:
     """Addresses phones on the same network can use to reach this laptop."""
@@ -55,6 +57,17 @@ def bootstrap(host: str, port: int) -> None:
     print(f"  Database:                     {app.config['SQLALCHEMY_DATABASE_URI']}\n", flush=True)
 
 
+def forwarded_allow_ips() -> str:
+    """gunicorn's --forwarded-allow-ips: whose X-Forwarded-Proto (and -Ssl, -Protocol) it
+    believes. Without WORKSHOP_TRUST_PROXY nobody's: gunicorn's own default trusts 127.0.0.1,
+    so a client on the laptop itself could switch HSTS and Secure cookies on. An empty value
+    is an empty list, which trusts no address (gunicorn's validate_string_to_list; a UNIX
+    socket would stay trusted, but `serve` binds none). tests/live/test_forwarded_headers.py."""
+    if not _bool("WORKSHOP_TRUST_PROXY", False):  # as the app reads it: "0" and "false" are off
+        return ""
+    return os.environ.get("WORKSHOP_PROXY_IPS", "127.0.0.1")
+
+
 def serve(args: argparse.Namespace) -> None:
     os.environ["WORKSHOP_ASYNC_MODE"] = "gevent"
     bootstrap(args.host, args.port)
@@ -69,10 +82,9 @@ def serve(args: argparse.Namespace) -> None:
         "--no-control-socket",
         "--graceful-timeout", "5",
         "--log-level", "warning",
+        "--forwarded-allow-ips", forwarded_allow_ips(),
         "workshop.wsgi:app",
     ]
-    if os.environ.get("WORKSHOP_TRUST_PROXY"):
-        command[-1:-1] = ["--forwarded-allow-ips", os.environ.get("WORKSHOP_PROXY_IPS", "127.0.0.1")]
     sys.stdout.flush()
     os.execv(sys.executable, command)
 

@@ -55,6 +55,9 @@ class Config:
         # Every phone of a hall does both within a minute of the QR going up, and joins again
         # on each reconnect; guessing codes or hammering join from one socket must not pass.
         self.JOIN_PAGE_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_PAGE_LIMIT", "6000/minute")
+        # Lookups of codes that do not exist (the code form and /j/<code> together): guessing
+        # is slow, while a hall's typos behind one NAT (about 50 in its first minute) pass.
+        self.JOIN_MISS_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_MISS_LIMIT", "120/minute")
         self.JOIN_EVENT_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_JOIN_EVENT_LIMIT", "6000/minute")
         self.JOIN_EVENT_LIMIT_PER_CONNECTION = os.environ.get("WORKSHOP_JOIN_EVENT_LIMIT_PER_CONNECTION", "20/minute")
         self.VOTE_LIMIT_PER_ADDRESS = os.environ.get("WORKSHOP_VOTE_LIMIT_PER_ADDRESS", "20000/minute")

@@ -3,9 +3,14 @@
 On the venue's plain-HTTP network a Secure cookie would never come back, so Secure and HSTS
 are only set when the request itself was HTTPS (directly or, with WORKSHOP_TRUST_PROXY, via a
 reverse proxy's X-Forwarded-Proto).
+
+And a body refused as too large is read to its end before the page saying so is sent, so that
+page reaches the browser.
 """
 
 from __future__ import annotations
+
+import time
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -49,6 +54,48 @@ def add_security_headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+# A body over MAX_CONTENT_LENGTH is refused before any of it is read. gunicorn then reads
+# what is left for at most its keep-alive time (2 s) and closes the connection with the rest
+# unread, which resets it: a client still sending (a file over the venue's wifi) gets
+# "connection reset" instead of the page saying why (measured: 5 MB at 1 MB/s, cut at 2 s).
+# Reading the rest first, as nginx's lingering close does, lets the page arrive. Bounded in
+# bytes and time (nginx lingers 30 s too), so a refused body cannot hold a connection longer.
+REFUSED_BODY_MOST_READ = 64 * 1024 * 1024
+REFUSED_BODY_MOST_SECONDS = 30.0
+
+
+def read_rest_of_refused_body() -> None:
+    """Read and drop the rest of a request body the app refused as too large."""
+    declared = request.content_length
+    if declared is not None and declared > REFUSED_BODY_MOST_READ:
+        return  # too much to wait for; a client that reads while it sends still gets the page
+    stream = request.environ.get("wsgi.input")
+    # gunicorn's connection: bounded reads, so a client that stops sending cannot hold us.
+    connection = request.environ.get("gunicorn.socket")
+    if stream is None:
+        return
+    left = REFUSED_BODY_MOST_READ if declared is None else declared
+    deadline = time.monotonic() + REFUSED_BODY_MOST_SECONDS
+    prior_timeout = connection.gettimeout() if connection is not None else None
+    try:
+        while left > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if connection is not None:
+                connection.settimeout(remaining)
+            chunk = stream.read(min(64 * 1024, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            time.sleep(0)  # under gevent, the room's other requests run between chunks
+    except Exception:  # the client went away or sent a broken chunk: nothing more to read
+        return
+    finally:
+        if connection is not None:
+            connection.settimeout(prior_timeout)
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -34,20 +35,51 @@ def _join_limit() -> str:
     return current_app.config["JOIN_LIMIT_PER_ADDRESS"]
 
 
+def _join_page_limit() -> str:
+    return current_app.config["JOIN_PAGE_LIMIT_PER_ADDRESS"]
+
+
+def _unknown_code_limit() -> str:
+    return current_app.config["JOIN_MISS_LIMIT_PER_ADDRESS"]
+
+
+def _looked_up_an_unknown_code(response) -> bool:
+    # The join link answers 404 for a code no run has; the code form says so on its own page.
+    return response.status_code == 404 or g.get("unknown_code", False)
+
+
+# Whether a code exists is what a guesser learns, from the code form and the join link alike,
+# so their unknown codes count together. Every phone of a hall behind one NAT shares this
+# count, but a hall's only misses are its typos on the code form (the QR code's link is
+# right): if a quarter of 2,000 phones type the code in the first minute and one in ten
+# mistypes, that is about 50, well under the default 120. Once the limit is reached, known
+# codes are refused too: answering them would tell the guesser which exist.
+UNKNOWN_CODES_SCOPE = "unknown-join-codes"
+unknown_codes_typed = limiter.shared_limit(
+    _unknown_code_limit, UNKNOWN_CODES_SCOPE, methods=["POST"], deduct_when=_looked_up_an_unknown_code)
+unknown_codes_linked = limiter.shared_limit(
+    _unknown_code_limit, UNKNOWN_CODES_SCOPE, deduct_when=_looked_up_an_unknown_code)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
+@unknown_codes_typed
 def index():
     form = CodeForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
         run = services.run_by_code(form.code.data)
         if run is not None:
             return redirect(url_for(".join", code=run.code))
+        g.unknown_code = True
         form.code.errors.append(_("No workshop has this code. Check the code and try again."))
     return render_template("participant/index.html", form=form)
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
+# Its own scope: a lookup must not share a counter with joining should both limits be set alike.
+@limiter.limit(_join_page_limit, methods=["GET"], scope="lookup")
+@unknown_codes_linked
 def join(code: str):
     run = run_or_404(code)
     if _current_participant(run) is not None:
