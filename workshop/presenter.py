@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from . import broadcast, services
-from .domain.answers import WRITE_IN
 from .domain.codes import format_code
-from .domain.question_types import fields_from_items
+from .domain.question_types import fields_from_items, type_of
 from .domain.templates import localize
 from .models import Run
 
@@ -135,7 +134,6 @@ def phone_page(run: Run, participant) -> dict:
         "group": participant.group.name,
         "name": participant.display_name,
         "questions": questions,
-        "write_in_value": WRITE_IN,
     }
 
 
@@ -168,76 +166,25 @@ def template_preview(template) -> dict:
         questions.append(phone)
     return {"id": template.id, "title": localize(template.title, lang),
             "description": localize(template.description, lang), "questions": questions,
-            "write_in_value": WRITE_IN, "preview": True}
+            "preview": True}
 
 
 def phone_question(question, lang: str, items: list, number: int) -> dict:
-    """One question's form on a phone, filled with the participant's current answer."""
-    fields = fields_from_items(question, items)
+    """One question's form on a phone, filled with the participant's current answer; the
+    form's own part comes from its type (question_types), drawn by its type's partial."""
+    question_type = type_of(question)
     return {
         "id": question.id,
         "number": number,
         "type": question.type,
         "text": localize(question.text, lang),
         "answered": bool(items),
-        "min": question.min_choices,
-        "max": question.max_choices,
         "max_length": question.max_length,
-        "write_in": question.write_in,
-        "options": [
-            {"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
-             "checked": o.id in fields.get("option", [])}
-            for o in question.options
-        ],
-        "write_in_value": "".join(fields.get("write_in", [])[:1]),
-        "ranks": [
-            {"rank": r,
-             "selected": "".join(fields.get(f"rank_{r}", [])[:1]),
-             "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
-            for r in range(1, question.ranks + 1)
-        ] if question.type == "ranked" else [],
-        "rank_count": question.ranks,
-        "entries": _padded(fields.get("entry", []), question.max_entries)
-        if question.type == "text" else [],
-        "quadrants": [
-            {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
-            for q in question.quadrants
-        ],
-        "report_prompt": localize(question.report_prompt, lang),
-        "fruit_items": [
-            {"index": n, "label": localize(o.label, lang),
-             "place": "".join(fields.get(f"place_{n}", [])[:1]),
-             "report": "".join(fields.get(f"report_{n}", [])[:1])}
-            for n, o in enumerate(question.options, start=1)
-        ] if question.type == "fruit" else [],
-        "my_answer": [_item_text(question, i, lang) for i in sorted(items, key=lambda i: i.rank or 0)],
+        "form": question_type.phone_view(question, fields_from_items(question, items), lang),
+        "my_answer": [question_type.answer_text(question, i, lang)
+                      for i in sorted(items, key=lambda i: i.rank or 0)],
         "upvotes": question.upvotes,
-        "budget": question.budget,
-        "point_options": [
-            {"index": n, "label": localize(o.label, lang),
-             "points": "".join(fields.get(f"points_{n}", [])[:1])}
-            for n, o in enumerate(question.options, start=1)
-        ] if question.type == "points" else [],
     }
-
-
-def _item_text(question, item, lang: str) -> str:
-    option = question.option(item.option) if item.option else None
-    text = localize(option.label, lang) if option else (item.text or "")
-    if item.points is not None:
-        return f"{text}: {item.points}"
-    if item.place:
-        box = next((q for q in question.quadrants if q.id == item.place), None)
-        text = f"{text}: {localize(box.label, lang) if box else item.place}"
-        if item.text:
-            text += f" ({item.text})"
-    return text
-
-
-def _padded(values: list[str], size: int) -> list[str]:
-    # Show at least one more empty box than used, up to the maximum, so adding is obvious.
-    shown = min(size, max(len(values) + 1, 1))
-    return values + [""] * (shown - len(values))
 
 
 def board_page(run: Run, controls: bool = False) -> dict:

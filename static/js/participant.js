@@ -248,8 +248,8 @@
       add(row, "span", o.label, "bar-label");
       var bar = add(row, "progress", null, "bar-track");
       bar.max = 1; bar.value = o.share || 0; bar.setAttribute("aria-hidden", "true");
-      var value = payload.type === "ranked" ? o.score + " " + root.getAttribute("data-points")
-        : (o.points_total !== undefined ? o.points_total : o.count);
+      // The figure the domain chose for this type, as the page drew it on load.
+      var value = o.figure + (results.unit ? " " + root.getAttribute("data-points") : "");
       add(row, "span", String(value), "bar-value");
     });
   });

@@ -29,11 +29,7 @@
     return lines;
   }
 
-  function measure(r, o) {
-    if (r.type === "ranked") { return o.score; }
-    if (r.type === "points") { return o.points_total; }
-    return o.count;
-  }
+  function measure(r, o) { return o.figure; }  // what the domain counts for this type
 
   function drawChart(r) {
     var options = r.results.options;

@@ -143,3 +143,29 @@ def test_reconnecting_phone_gets_the_current_state(app, client, facilitator, run
     again = connect(app, client)
     ack = again.emit("participant:join", {"code": run_code}, callback=True)
     assert [q["status"] for q in ack["state"]["questions"] if q["id"] == "topics"] == ["open"]
+
+
+def test_points_results_show_the_same_figures_on_the_page_and_in_a_push(app, client, facilitator):
+    import re
+
+    from workshop import services
+    from workshop.templates_io import find_template
+
+    from ..conftest import QUESTIONS
+
+    with app.app_context():
+        run = services.create_run(find_template(QUESTIONS, "kategorier-100-poeng").template)
+        code, question = run.code, services.template_of(run).questions[0]
+    facilitator.post(f"/facilitator/runs/{code}/open-all")
+    join(client, code, "Bord 1")
+    other = join(app.test_client(), code, "Bord 2")
+    client.post(f"/r/{code}/answer/{question.id}", data={"points_1": "60", "points_2": "40"})
+    other.post(f"/r/{code}/answer/{question.id}", data={"points_1": "30", "points_3": "70"})
+    phone = connect(app, client)
+    phone.emit("participant:join", {"code": code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{code}/questions/{question.id}/reveal")
+    pushed = [r for r in events(phone, "results") if r["question"] == question.id][-1]
+    page = client.get(f"/r/{code}").get_data(as_text=True)
+    on_page = [int(v) for v in re.findall(r'<span class="bar-value">(\d+) poeng</span>', page)]
+    in_push = [o["figure"] for o in pushed["results"]["options"]]
+    assert on_page == in_push and in_push[:3] == [90, 40, 70]

@@ -65,6 +65,9 @@ def common_result(question_id: str, question_type: str, df: pd.DataFrame,
             {"name": g, "respondents": int(per_group_respondents.get(g, 0))} for g in group_names
         ],
         "entries": [],
+        # What each option's "figure" counts: answers (None), or points (a ranking's score,
+        # points given): every screen shows the figure, so they cannot disagree.
+        "unit": None,
     }
 
 
@@ -100,7 +103,8 @@ def keyed_options(question: Question, df: pd.DataFrame, lang: str) -> dict[str, 
 
 def option_result(key: str, label: str, count: int, respondents: int) -> dict:
     return {"key": key, "label": label, "write_in": key.startswith(WRITE_IN_PREFIX),
-            "count": count, "share": round(count / respondents, 4) if respondents else 0.0}
+            "count": count, "figure": count,
+            "share": round(count / respondents, 4) if respondents else 0.0}
 
 
 def iso_time(value) -> str | None:

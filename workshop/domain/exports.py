@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .aggregate import is_hidden
+from .question_types import type_of
 from .templates import Question, localize
 from .text import displayable
 
@@ -52,12 +53,6 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
         question = by_id.get(row["question"])
         if question is None:
             continue
-        option = question.option(row["option"]) if row.get("option") else None
-        text = row.get("text")
-        if option is not None:
-            answer_text = localize(option.label, lang)
-        else:
-            answer_text = text or ""
         place = ""
         if row.get("place"):
             box = next((q for q in question.quadrants if q.id == row["place"]), None)
@@ -66,9 +61,7 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             "run_code": run_code, "group": row["group"], "participant_id": row["participant"],
             "display_name": row.get("display_name") or "", "question_id": question.id,
             "question_text": localize(question.text, lang), "option_id": row.get("option") or "",
-            # For a fruit placement the option is the goal and the text its "how to report".
-            "answer_text": answer_text if option is None or question.type != "fruit"
-            else answer_text + (f" – {text}" if text else ""),
+            "answer_text": type_of(question).export_text(question, row, lang),
             "rank": row.get("rank"),
             "place": place,
             "points": row.get("points"),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..aggregate import IdeaMarks
 from ..answers import AnswerItem
-from ..templates import Question
+from ..templates import Question, localize
 
 Fields = dict[str, list[str]]
 
@@ -45,3 +45,18 @@ class QuestionType(ABC):
     def board(self, question: Question, result: dict, board: dict, pinned: Collection[str]) -> dict:
         """Fill the discussion board's part for this question (board.new_board) from its
         result: the groups' answers side by side, pinned ones first."""
+
+    @abstractmethod
+    def phone_view(self, question: Question, fields: Mapping[str, list[str]], lang: str) -> dict:
+        """What the phone's form of this type shows (its partial
+        templates/question_types/<name>/phone.html), filled with `fields`."""
+
+    def answer_text(self, question: Question, item: AnswerItem, lang: str) -> str:
+        """One item of an answer as the phone lists it under "Your answer"."""
+        option = question.option(item.option) if item.option else None
+        return localize(option.label, lang) if option else (item.text or "")
+
+    def export_text(self, question: Question, row: Mapping, lang: str) -> str:
+        """The answer_text column of the answers export for one answer row."""
+        option = question.option(row["option"]) if row.get("option") else None
+        return localize(option.label, lang) if option else (row.get("text") or "")

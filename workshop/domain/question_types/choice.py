@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..aggregate import group_slice, keyed_options, majority, option_result
 from ..answers import AnswerError, AnswerItem, typed_text
 from ..board import option_rows
-from ..templates import WRITE_IN_PREFIX
+from ..templates import WRITE_IN_PREFIX, localize
 from ..text import clean_name
 from .base import QuestionType
 
@@ -75,4 +75,13 @@ class Choice(QuestionType):
     def board(self, question, result, board, pinned):
         board["rows"] = option_rows(result, pinned)
         return board
+
+    def phone_view(self, question, fields, lang):
+        return {
+            "min": question.min_choices, "max": question.max_choices, "write_in": question.write_in,
+            "options": [{"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
+                         "checked": o.id in fields.get("option", [])} for o in question.options],
+            "write_in_value": "".join(fields.get("write_in", [])[:1]),
+        }
+
 

@@ -74,7 +74,7 @@ class Fruit(QuestionType):
             result["options"].append({
                 "key": option.id,
                 "label": localize(option.label, lang),
-                "count": total,
+                "count": total, "figure": total,
                 "places": places,
                 "place": leaders[0] if len(leaders) == 1 else None,
                 "tie": len(leaders) > 1,
@@ -112,4 +112,27 @@ class Fruit(QuestionType):
                           for box in result["quadrants"]]
         board["split_items"] = [r for r in rows if r["tie"]]
         return board
+
+    def phone_view(self, question, fields, lang):
+        return {
+            "quadrants": [{"id": q.id, "label": localize(q.label, lang),
+                           "prompt": localize(q.prompt, lang)} for q in question.quadrants],
+            "report_prompt": localize(question.report_prompt, lang),
+            "to_place": [{"index": n, "label": localize(o.label, lang),
+                       "place": "".join(fields.get(f"place_{n}", [])[:1]),
+                       "report": "".join(fields.get(f"report_{n}", [])[:1])}
+                      for n, o in enumerate(question.options, start=1)],
+        }
+
+    def answer_text(self, question, item, lang):
+        box = next((q for q in question.quadrants if q.id == item.place), None)
+        where = localize(box.label, lang) if box else item.place
+        text = f"{super().answer_text(question, item, lang)}: {where}"
+        return f"{text} ({item.text})" if item.text else text
+
+    def export_text(self, question, row, lang):
+        # The option is the goal, the text its "how / what to report".
+        label = super().export_text(question, dict(row, text=None), lang)
+        return label + (f" – {row['text']}" if row.get("text") else "")
+
 

@@ -59,10 +59,11 @@ class Points(QuestionType):
             result["options"].append({
                 "key": option.id, "label": localize(option.label, lang), "write_in": False,
                 "count": int(df[df["option"] == option.id]["participant"].nunique()),
-                "points_total": total,
+                "points_total": total, "figure": total,
                 "points_mean": round(total / respondents, 2) if respondents else 0.0,
                 "share": round(total / (respondents * question.budget), 4) if respondents else 0.0,
             })
+        result["unit"] = "points"
         by_group = df.groupby(["group", "option"])["points"].sum()
         labels = {o.id: localize(o.label, lang) for o in question.options}
         for group in result["groups"]:
@@ -82,4 +83,14 @@ class Points(QuestionType):
         board["rows"] = option_rows(result, pinned, lambda group, option, position, kind:
                                     str(group["points"].get(option["key"]) or ""))
         return board
+
+    def phone_view(self, question, fields, lang):
+        return {"budget": question.budget, "options": [
+            {"index": n, "label": localize(o.label, lang),
+             "points": "".join(fields.get(f"points_{n}", [])[:1])}
+            for n, o in enumerate(question.options, start=1)]}
+
+    def answer_text(self, question, item, lang):
+        return f"{super().answer_text(question, item, lang)}: {item.points}"
+
 

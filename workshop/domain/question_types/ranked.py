@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..aggregate import group_slice, keyed_options, option_result
 from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
 from ..board import option_rows
-from ..templates import WRITE_IN_PREFIX
+from ..templates import WRITE_IN_PREFIX, localize
 from ..text import clean_name
 from .base import QuestionType
 
@@ -78,9 +78,10 @@ class Ranked(QuestionType):
                            key=lambda k: (-scores.get(k, 0), labels[k]))
         for key in keys + write_ins:
             option = option_result(key, labels[key], int(counts.get(key, 0)), result["respondents"])
-            option["score"] = int(scores.get(key, 0))
+            option["score"] = option["figure"] = int(scores.get(key, 0))
             option["first"] = int(firsts.get(key, 0))
             result["options"].append(option)
+        result["unit"] = "points"
         by_group_counts = df.groupby(["group", "key"])["participant"].nunique()
         by_group_scores = df.groupby(["group", "key"])["points"].sum()
         for group in result["groups"]:
@@ -95,6 +96,15 @@ class Ranked(QuestionType):
         board["rows"] = option_rows(result, pinned,
                                     lambda group, option, position, kind: str(position or ""))
         return board
+
+    def phone_view(self, question, fields, lang):
+        return {
+            "write_in": question.write_in, "write_in_value": WRITE_IN, "rank_count": question.ranks,
+            "options": [{"id": o.id, "label": localize(o.label, lang)} for o in question.options],
+            "ranks": [{"rank": r, "selected": "".join(fields.get(f"rank_{r}", [])[:1]),
+                       "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
+                      for r in range(1, question.ranks + 1)],
+        }
 
 
 def borda_points(question, rank: int) -> int:

@@ -58,6 +58,12 @@ class Text(QuestionType):
             board["ideas"] = [dict(i, pinned=i["ref"] in pinned) for i in result["ideas"]]
         return board
 
+    def phone_view(self, question, fields, lang):
+        entries = fields.get("entry", [])
+        # At least one more empty box than used, up to the most allowed: adding is obvious.
+        shown = min(question.max_entries, len(entries) + 1)
+        return {"entries": entries + [""] * (shown - len(entries))}
+
 
 def ranked_ideas(entries: list[dict], marks: IdeaMarks) -> list[dict]:
     """Entries as ideas, most upvoted first; a merged entry's voters count for the one it joined
