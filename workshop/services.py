@@ -150,8 +150,8 @@ def _take_items(run: Run, question: Question, state: QuestionState, top: int | N
     """Fix a fruit question's items: the answers its source question got most often."""
     source = template_of(run).question(question.items_from)
     ranked = results(run, source.id)["options"]
-    measure = "score" if source.type == "ranked" else "count"
-    chosen = sorted((o for o in ranked if o[measure] > 0), key=lambda o: -o[measure])
+    # The figure is what the source's type counts: a ranking's score, a choice's count.
+    chosen = sorted((o for o in ranked if o["figure"] > 0), key=lambda o: -o["figure"])
     chosen = chosen[: top or question.top]
     state.items = [
         {"id": o["key"], "label": _label_dict(source, o)} for o in chosen
