@@ -2,7 +2,8 @@
 
 Before it, an answer could hold a lone surrogate (stored as a JSON escape) or a control
 character, and every page and export of its run failed. Such code points become U+FFFD in
-answers, plans, notes, table and display names; no row is removed.
+answers, plans, notes, table and display names, and in the workshop a run was started from
+(its snapshot is checked again when the run is read); no row is removed.
 
 Revision ID: 0004
 Revises: 0003
@@ -52,6 +53,7 @@ def _clean_group_names(connection):
 
 def upgrade():
     connection = op.get_bind()
+    _clean_column(connection, "run", "template", sa.JSON, displayable_data)
     _clean_column(connection, "answer", "items", sa.JSON, displayable_data)
     _clean_column(connection, "plan", "goals", sa.JSON, displayable_data)
     _clean_column(connection, "note", "text", sa.Text, displayable)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .templates import localize
+from .text import TextError, clean_text
 
 PLAN_FIELDS = ("goal", "goal_key", "fruit", "category", "measure", "report_to", "frequency",
                "responsible", "supplier_questions", "sanctions", "incentives", "risk")
@@ -16,16 +17,62 @@ class PlanDataError(ValueError):
     pass
 
 
+_LISTS = ("stakeholders", "categories", "frequencies", "roles", "sanctions", "incentives")
+_QUESTION_ID_FIELDS = ("goals_question", "categories_question", "fruit_question")
+_COUNTS = ("goals_default", "questions_per_goal")
+
+
+def _is_text(value: Any) -> bool:
+    """A text in languages, as localize() reads it: {nb: ..., en: ...}."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(lang, str) and isinstance(text, str) for lang, text in value.items())
+
+
+def _is_names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _cleaned(value: Any, where: str, problems: list[str]) -> Any:
+    """The data with every string through the text hygiene; a string that is not text (a
+    lone surrogate makes every page showing it fail) is a problem."""
+    if isinstance(value, str):
+        try:
+            return clean_text(value)
+        except TextError:
+            problems.append(f"{where}: holds characters that are not text (control characters or similar)")
+            return value
+    if isinstance(value, list):
+        return [_cleaned(item, f"{where}[{n}]", problems) for n, item in enumerate(value, start=1)]
+    if isinstance(value, dict):
+        return {_cleaned(key, where, problems): _cleaned(item, f"{where}.{key}", problems)
+                for key, item in value.items()}
+    return value
+
+
 def check_suggestions(data: Any, source: str) -> dict:
-    """Light validation of a plan data file: the lists exist and goals name known ids."""
+    """Validation of a plan data file, as strict as the code reading it: every field has the
+    type it is read as, goals name known ids, every string is text. Returns the data cleaned."""
     if not isinstance(data, dict):
         raise PlanDataError(f"{source}: must be a mapping")
-    problems = []
-    for key in ("stakeholders", "categories", "frequencies", "roles", "sanctions", "incentives"):
+    problems: list[str] = []
+    data = _cleaned(data, source, problems)
+    if problems:
+        raise PlanDataError("\n".join(problems))
+    for key in _LISTS:
         if not isinstance(data.get(key), list) or not all(
-            isinstance(i, dict) and "id" in i and isinstance(i.get("label"), dict) for i in data[key]
+            isinstance(i, dict) and isinstance(i.get("id"), str) and _is_text(i.get("label"))
+            and isinstance(i.get("from_option", ""), str) for i in data[key]
         ):
             problems.append(f"{source}, field {key!r}: must be a list of {{id, label}}")
+    for key in _QUESTION_ID_FIELDS:
+        if not isinstance(data.get(key, ""), str):
+            problems.append(f"{source}, field {key!r}: must be a question id")
+    for key in _COUNTS:
+        count = data.get(key, 1)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
+            problems.append(f"{source}, field {key!r}: must be a whole number from 1 to 50")
+    if not _is_names(data.get("skip_fruits", [])):
+        problems.append(f"{source}, field 'skip_fruits': must be a list of box ids")
     goals = data.get("goals")
     if not isinstance(goals, dict) or "default" not in goals:
         problems.append(f"{source}, field 'goals': must map goal ids to suggestions, with a default")
@@ -34,13 +81,28 @@ def check_suggestions(data: Any, source: str) -> dict:
     known = {key: {i["id"] for i in data[key]} for key in
              ("stakeholders", "frequencies", "roles", "sanctions", "incentives")}
     for goal_id, goal in goals.items():
+        if not isinstance(goal, dict):
+            problems.append(f"{source}, goal {goal_id!r}: must be a mapping")
+            continue
         for field, pool in (("report_to", "stakeholders"), ("sanctions", "sanctions"),
                             ("incentives", "incentives")):
+            if not _is_names(goal.get(field, [])):
+                problems.append(f"{source}, goal {goal_id!r}, field {field!r}: must be a list of ids")
+                continue
             unknown = set(goal.get(field, [])) - known[pool]
             if unknown:
                 problems.append(f"{source}, goal {goal_id!r}, field {field!r}: unknown {sorted(unknown)}")
-        if goal.get("frequency") and goal["frequency"] not in known["frequencies"]:
-            problems.append(f"{source}, goal {goal_id!r}, field 'frequency': unknown")
+        for field, pool in (("frequency", "frequencies"), ("responsible", "roles")):
+            value = goal.get(field)
+            if value and (not isinstance(value, str) or value not in known[pool]):
+                problems.append(f"{source}, goal {goal_id!r}, field {field!r}: unknown")
+        for field in ("measure", "risk"):
+            if goal.get(field) is not None and not _is_text(goal[field]):
+                problems.append(f"{source}, goal {goal_id!r}, field {field!r}: must be {{nb: ..., en: ...}}")
+        questions = goal.get("supplier_questions", [])
+        if not isinstance(questions, list) or not all(_is_text(q) for q in questions):
+            problems.append(f"{source}, goal {goal_id!r}, field 'supplier_questions': "
+                            "must be a list of {nb: ..., en: ...}")
     if problems:
         raise PlanDataError("\n".join(problems))
     return data

@@ -6,8 +6,12 @@ raises TemplateError listing every problem with the question and field it concer
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .text import TextError, clean_name, clean_text
 
 LANGUAGES = ("nb", "en")
 QUESTION_TYPES = ("choice", "ranked", "text", "fruit", "points")
@@ -20,6 +24,9 @@ WRITE_IN_PREFIX = "~"  # option keys of written-in answers; template ids cannot 
 def N_(message: str) -> str:
     """Marks a message for translation; the web layer and the CLI translate it when shown."""
     return message
+
+
+NOT_TEXT = N_("holds characters that are not text (control characters or similar)")
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,13 @@ class _Checker:
             Problem(self.source, self.question, field_name, message, params, self.index)
         )
 
-    def text(self, data: dict, key: str, required: bool = True, at: str = "") -> dict[str, str]:
+    def text(
+        self, data: dict, key: str, required: bool = True, at: str = "",
+        clean: Callable[[str], str] = clean_name,
+    ) -> dict[str, str]:
+        """A text in every language. `clean` is the text hygiene: clean_name for titles,
+        labels and short names (one line, no format characters), clean_text for the longer
+        texts; the length is counted on the cleaned text, as it is stored and shown."""
         value = data.get(key)
         key = at + key
         if value is None:
@@ -146,12 +159,17 @@ class _Checker:
         result = {}
         for lang in LANGUAGES:
             v = value.get(lang)
-            if not isinstance(v, str) or not v.strip():
+            try:
+                v = clean(v) if isinstance(v, str) else ""
+            except TextError:
+                self.problem(f"{key}.{lang}", NOT_TEXT)
+                continue
+            if not v:
                 self.problem(f"{key}.{lang}", N_("is missing or empty"))
             elif len(v) > MAX_TEXT_LENGTH:
                 self.problem(f"{key}.{lang}", N_("is longer than %(max)s characters"), max=MAX_TEXT_LENGTH)
             else:
-                result[lang] = v.strip()
+                result[lang] = v
         for lang in value:
             if lang not in LANGUAGES:
                 self.problem(f"{key}.{lang}", N_("unknown language; use %(languages)s"),
@@ -183,13 +201,20 @@ _QUESTION_KEYS = {
 }
 
 
-def _identifier(value: Any) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= 64
+def _identifier(value: Any) -> str | None:
+    """The id in NFC, or None when it is not a short identifier. Letters and digits only, so
+    no control or format character gets in; NFC, so "é" typed as e + U+0301 by one editor and
+    as one letter by another is one id."""
+    if not isinstance(value, str):
+        return None
+    value = unicodedata.normalize("NFC", value)
+    if (
+        0 < len(value) <= 64
         and not value.startswith(WRITE_IN_PREFIX)
         and all(c.isalnum() or c in "_-" for c in value)
-    )
+    ):
+        return value
+    return None
 
 
 def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
@@ -197,11 +222,11 @@ def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
     if not isinstance(data, dict):
         check.problem("(file)", N_("must be a mapping with id, title and questions"))
         raise TemplateError(check.problems)
-    template_id = data.get("id")
-    if not _identifier(template_id):
+    template_id = _identifier(data.get("id"))
+    if template_id is None:
         check.problem("id", N_("must be a short identifier (letters, digits, _ or -)"))
     title = check.text(data, "title")
-    description = check.text(data, "description", required=False)
+    description = check.text(data, "description", required=False, clean=clean_text)
     raw_questions = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -217,15 +242,15 @@ def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
         if not isinstance(raw, dict):
             check.problem("(question)", N_("must be a mapping"))
             continue
-        qid = raw.get("id")
-        if _identifier(qid):
+        qid = _identifier(raw.get("id"))
+        if qid is not None:
             check.question = qid
             if qid in seen_ids:
                 check.problem("id", N_("is used by another question"))
             seen_ids.add(qid)
         else:
             check.problem("id", N_("must be a short identifier (letters, digits, _ or -)"))
-        question = _parse_question(check, raw)
+        question = _parse_question(check, raw, qid)
         if question is not None:
             questions.append(question)
     _check_sources(check, questions)
@@ -252,7 +277,7 @@ def _check_sources(check: _Checker, questions: list[Question]) -> None:
         earlier[question.id] = question
 
 
-def _parse_question(check: _Checker, raw: dict) -> Question | None:
+def _parse_question(check: _Checker, raw: dict, question_id: str | None) -> Question | None:
     for key in raw:
         if key not in _QUESTION_KEYS:
             check.problem(str(key), N_("unknown field"))
@@ -261,13 +286,13 @@ def _parse_question(check: _Checker, raw: dict) -> Question | None:
         check.problem("type", N_("unknown question type %(type)s; use one of %(types)s"),
                       type=repr(qtype), types=", ".join(QUESTION_TYPES))
         return None
-    text = check.text(raw, "text")
+    text = check.text(raw, "text", clean=clean_text)
     short = check.text(raw, "short", required=False)
     duration = check.integer(raw, "duration", 600, 10, 4 * 3600)
     live_results = check.boolean(raw, "live_results", False)
     max_length = check.integer(raw, "max_length", 300, 1, MAX_TEXT_LENGTH)
     common = dict(
-        id=raw.get("id"), type=qtype, text=text, short=short, duration=duration,
+        id=question_id, type=qtype, text=text, short=short, duration=duration,
         live_results=live_results, max_length=max_length,
     )
     if qtype == "text":
@@ -311,17 +336,16 @@ def _parse_fruit(check: _Checker, raw: dict, common: dict) -> Question:
     quadrants = _parse_options(check, raw.get("quadrants"), "quadrants", allow_prompt=True)
     if quadrants and not 2 <= len(quadrants) <= 6:
         check.problem("quadrants", N_("must have between 2 and 6 boxes"))
-    items_from = raw.get("items_from")
     options: tuple[Option, ...] = ()
-    if items_from is None:
+    items_from = _identifier(raw.get("items_from"))
+    if raw.get("items_from") is None:
         options = _parse_options(check, raw.get("options"))
-    elif not _identifier(items_from):
+    elif items_from is None:
         check.problem("items_from", N_("must be the id of an earlier question"))
-        items_from = None
     elif "options" in raw:
         check.problem("options", N_("give either options or items_from, not both"))
     top = check.integer(raw, "top", 8, 1, 20)
-    report_prompt = check.text(raw, "report_prompt", required=False)
+    report_prompt = check.text(raw, "report_prompt", required=False, clean=clean_text)
     return Question(
         **common, options=options, quadrants=quadrants, items_from=items_from, top=top,
         report_prompt=report_prompt, min_choices=1, max_choices=max(len(options), top),
@@ -345,8 +369,8 @@ def _parse_options(
         if not isinstance(item, dict):
             check.problem(where, N_("must be a mapping with id and label"))
             continue
-        oid = item.get("id")
-        if not _identifier(oid):
+        oid = _identifier(item.get("id"))
+        if oid is None:
             check.problem(f"{where}.id", N_("must be a short identifier"))
             continue
         if oid in seen:
@@ -357,7 +381,7 @@ def _parse_options(
             if key not in allowed:
                 check.problem(f"{where}.{key}", N_("unknown field"))
         label = check.text(item, "label", at=f"{where}.")
-        prompt = check.text(item, "prompt", required=False, at=f"{where}.")
+        prompt = check.text(item, "prompt", required=False, at=f"{where}.", clean=clean_text)
         exclusive = check.boolean(item, "exclusive", False)
         options.append(Option(id=oid, label=label, exclusive=exclusive, prompt=prompt))
     return tuple(options)
