@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 # app it is initialised with (handlers declared after init_app bind to that first app only).
 from . import broadcast, live, ratelimit, security, services
 from .config import Config
+from .domain.question_types import TYPES as QUESTION_TYPE_REGISTRY
 from .domain.text import displayable
 from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
 
@@ -151,6 +152,7 @@ def _register_page_helpers(app: Flask) -> None:
             return "en" if current_language() == "nb" else "nb"
 
         return {
+            "question_type_names": sorted(QUESTION_TYPE_REGISTRY),  # each has its renderer
             "current_lang": current_language,
             "other_lang": other_lang,
             "other_lang_name": lambda: names[other_lang()],
@@ -186,7 +188,8 @@ def _register_page_helpers(app: Flask) -> None:
 
 
 def _displayable_output(value):
-    return displayable(value) if isinstance(value, str) else value
+    # Markup stays Markup: replacing a code point inside it leaves its HTML as it was.
+    return type(value)(displayable(value)) if isinstance(value, str) else value
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -233,24 +233,9 @@
     while (box.firstChild) { box.removeChild(box.firstChild); }
     var heading = add(box, "h3", root.getAttribute("data-results") + " (" + payload.respondents + " " + root.getAttribute("data-answers") + ")");
     heading.className = "";
-    var results = payload.results;
-    if (payload.type === "text") {
-      var list = add(box, "ul", null, "entries");
-      results.entries.forEach(function (e) {
-        var item = add(list, "li", e.text);
-        add(item, "span", " — " + e.group, "muted");
-      });
-      return;
-    }
-    var bars = add(box, "ol", null, "bars");
-    results.options.forEach(function (o) {
-      var row = add(bars, "li", null, "bar-row");
-      add(row, "span", o.label, "bar-label");
-      var bar = add(row, "progress", null, "bar-track");
-      bar.max = 1; bar.value = o.share || 0; bar.setAttribute("aria-hidden", "true");
-      // The figure the domain chose for this type, as the page drew it on load.
-      var value = o.figure + (results.unit ? " " + root.getAttribute("data-points") : "");
-      add(row, "span", String(value), "bar-value");
+    // Drawn by the question's type (static/js/question_types/), as the page drew it on load.
+    window.WorkshopTypes.renderer(payload.type).phone(box, payload.results, function (key) {
+      return root.getAttribute("data-" + key) || "";
     });
   });
 })();

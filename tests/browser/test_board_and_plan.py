@@ -281,3 +281,21 @@ def test_screenshots_for_the_readme(live_server, projector, open_context, facili
 def screenshot_copy(path, name):
     os.makedirs(DOCS_SCREENSHOTS, exist_ok=True)
     shutil.copyfile(path, os.path.join(DOCS_SCREENSHOTS, name))
+
+
+def test_the_fruit_question_on_the_projector_is_the_live_fruit_board(
+        live_server, workshop_run, projector, facilitator, output_path):
+    code, _ = workshop_run()
+    facilitator_action(live_server, facilitator, code, "questions/fruits/reveal")
+    facilitator_post(live_server, facilitator, code, "questions/fruits/project", {})
+    projector.goto(f"{live_server.url}/projector/{code}")
+    board = projector.locator("#proj-results .fruit-board")
+    expect(board.locator(".fruit-box")).to_have_count(4)
+    expect(board.locator(".fruit-high h3")).to_have_text("Høythengende frukter")
+    # Each goal sits in the box most tables placed it in, with its count of placements.
+    expect(board.locator(".fruit-high li").first).to_be_visible()
+    text = projector.locator("#proj-results").inner_text()
+    for wrong in ("NaN", "undefined", "null", "[object Object]"):
+        assert not re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", text), wrong
+    assert re.search(r"\d+/\d+", text)
+    screenshot(projector, output_path, "projector-fruit-board.png")

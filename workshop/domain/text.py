@@ -23,10 +23,12 @@ class TextError(ValueError):
     code = "not_text"
 
 
-# Not text: lone surrogates, control characters but a line break and a tab (what a textarea
-# sends), and the non-characters (U+FDD0..U+FDEF and the last two of every plane).
+# Not text: lone surrogates, control characters but a line break, a tab and a carriage return
+# (what a textarea sends; clean_text makes CR LF one line break, and WTForms writes one
+# before a textarea's text), and the non-characters (U+FDD0..U+FDEF, the last two of every
+# plane).
 _NOT_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(re.escape(chr(plane + last)) for plane in range(0, 0x110000, 0x10000)
               for last in (0xFFFE, 0xFFFF))
     + "]")

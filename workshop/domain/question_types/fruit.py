@@ -64,6 +64,7 @@ class Fruit(QuestionType):
             {"id": q.id, "label": localize(q.label, lang), "prompt": localize(q.prompt, lang)}
             for q in question.quadrants
         ]
+        box_labels = {q.id: localize(q.label, lang) for q in question.quadrants}
         placed = df.groupby(["option", "place"])["participant"].nunique()
         for option in question.options:
             places = {b: int(placed.get((option.id, b), 0)) for b in boxes}
@@ -77,6 +78,7 @@ class Fruit(QuestionType):
                 "count": total, "figure": total,
                 "places": places,
                 "place": leaders[0] if len(leaders) == 1 else None,
+                "place_label": box_labels[leaders[0]] if len(leaders) == 1 else None,
                 "tie": len(leaders) > 1,
                 # Share of placements in the leading box: 1.0 is a united room, lower is split.
                 "agreement": round(top / total, 4) if total else 0.0,
@@ -87,7 +89,6 @@ class Fruit(QuestionType):
             })
         by_group = df.groupby(["group", "option", "place"])["participant"].nunique()
         labels = {o.id: localize(o.label, lang) for o in question.options}
-        box_labels = {q.id: localize(q.label, lang) for q in question.quadrants}
         for group in result["groups"]:
             answer = []
             for option in question.options:

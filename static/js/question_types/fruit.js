@@ -1,0 +1,39 @@
+// Fruit-board results: each goal in the box most placed it in, with how united the room was.
+(function () {
+  "use strict";
+  var types = window.WorkshopTypes;
+  var add = types.add;
+
+  function agreement(o) { return Math.round(o.agreement * 100) + " %"; }
+
+  types.register("fruit", {
+    phone: function (box, results, t) {
+      var list = add(box, "ul", null, "fruit-results");
+      results.options.forEach(function (o) {
+        if (!o.count) { return; }
+        add(list, "li", o.label + ": " + (o.place_label || t("fruit-level")) + " (" + agreement(o) + ")");
+      });
+    },
+    // The 2x2 fruit board, live: the goals in their boxes, the level ones apart.
+    projector: function (box, groups, r, t) {
+      var board = add(box, "div", null, "fruit-board proj-fruit-board");
+      r.results.quadrants.forEach(function (q) {
+        var cell = add(board, "div", null, "fruit-box fruit-" + q.id);
+        add(cell, "h3", q.label);
+        add(cell, "p", q.prompt, "muted");
+        var list = add(cell, "ul");
+        r.results.options.forEach(function (o) {
+          if (o.place !== q.id) { return; }
+          var item = add(list, "li");
+          add(item, "strong", o.label);
+          add(item, "span", " " + o.places[q.id] + "/" + o.count, "num");
+          if (o.agreement < 0.67) { add(item, "span", " " + t("divided"), "level-tag"); }
+        });
+      });
+      var level = r.results.options.filter(function (o) { return o.tie; });
+      if (level.length) {
+        add(box, "p", t("fruit-level") + ": " + level.map(function (o) { return o.label; }).join(", "));
+      }
+    }
+  });
+})();

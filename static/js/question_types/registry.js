@@ -1,0 +1,97 @@
+// The front-end half of the registry of question types (workshop/domain/question_types):
+// each type's script registers how its results are drawn on the phone and on the projector,
+// and the pages find that renderer by the type's name. What several types draw alike (bars, a
+// chart, the groups' answers) is here, once.
+(function () {
+  "use strict";
+  var renderers = {};
+
+  function add(parent, tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    parent.appendChild(node);
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  // A bar per option with its figure (what the type counts), as the page's bar_list macro.
+  function phoneBars(box, results, t) {
+    var bars = add(box, "ol", null, "bars");
+    results.options.forEach(function (o) {
+      var row = add(bars, "li", null, "bar-row");
+      add(row, "span", o.label, "bar-label");
+      var bar = add(row, "progress", null, "bar-track");
+      bar.max = 1; bar.value = o.share || 0; bar.setAttribute("aria-hidden", "true");
+      add(row, "span", String(o.figure) + (results.unit ? " " + t("points") : ""), "bar-value");
+    });
+  }
+
+  function wrap(label) {
+    // Long option labels on two or three lines instead of one unreadable line.
+    var words = String(label).split(" "), lines = [], line = "";
+    words.forEach(function (w) {
+      if ((line + " " + w).trim().length > 28 && line) { lines.push(line); line = w; }
+      else { line = (line + " " + w).trim(); }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  var chart = null;  // one chart on a projector page, updated in place between pushes
+  function projectorChart(box, options) {
+    var holder = add(box, "div", null, "chart-box");
+    var canvas = add(holder, "canvas");
+    canvas.id = "proj-chart";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", options.map(function (o) { return o.label + " " + o.figure; }).join(", "));
+    if (!window.Chart) { return; }
+    // The box grows with the number of bars (app.css), so every bar keeps its label.
+    holder.style.setProperty("--bars", options.length);
+    if (chart) { chart.destroy(); }
+    chart = new window.Chart(canvas, {
+      type: "bar",
+      data: { labels: options.map(function (o) { return wrap(o.label); }),
+              datasets: [{ data: options.map(function (o) { return o.figure; }),
+                           backgroundColor: "#ffd23f", borderColor: "#000", borderWidth: 1 }] },
+      options: {
+        indexAxis: "y", animation: false, maintainAspectRatio: false,
+        plugins: { legend: { display: false }, tooltip: { enabled: false } },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0, color: "#fff", font: { size: 18 } }, grid: { color: "#444" } },
+          y: { ticks: { color: "#fff", font: { size: 20 }, autoSkip: false }, grid: { display: false } }
+        }
+      }
+    });
+  }
+
+  // A table of the options: the type gives each row's two figures.
+  function projectorTable(box, options, cells) {
+    var table = add(box, "table", null, "proj-table");
+    table.id = "proj-table";
+    options.forEach(function (o) {
+      var row = add(table, "tr");
+      add(row, "th", o.label).setAttribute("scope", "row");
+      cells(o).forEach(function (cell) { add(row, "td", cell, "num"); });
+    });
+  }
+
+  function projectorGroups(box, r, t) {
+    add(box, "h2", t("group-answer"));
+    var grid = add(box, "div", null, "group-grid");
+    r.results.groups.forEach(function (g) {
+      if (!g.respondents) { return; }
+      var card = add(grid, "div", null, "group-card");
+      add(card, "h3", g.name + " (" + g.respondents + ")");
+      var list = add(card, "ol");
+      g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + t("tie") + ")" : "")); });
+    });
+  }
+
+  window.WorkshopTypes = {
+    register: function (name, renderer) { renderers[name] = renderer; },
+    renderer: function (name) { return renderers[name]; },
+    add: add, clear: clear, phoneBars: phoneBars, projectorChart: projectorChart,
+    projectorTable: projectorTable, projectorGroups: projectorGroups
+  };
+})();

@@ -1,0 +1,96 @@
+// Free-text results: the newest texts; on the projector a word cloud and, when the room
+// upvotes, the ideas most upvoted first.
+(function () {
+  "use strict";
+  var types = window.WorkshopTypes;
+  var add = types.add;
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function drawCloud(box, terms) {
+    // A word cloud laid out in centred rows, biggest words first. Each word is measured as
+    // drawn (bold, its size) so words never run together; sizes carry the counts, and each
+    // word's count is in its title for screen readers.
+    var width = 1200, maxSize = 84, minSize = 26, gap = 34, lineGap = 16;
+    var top = terms[0].count;
+    var colours = ["#ffd23f", "#ffffff", "#7cfc9a", "#8ecbff"];
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " 100");
+    box.appendChild(svg);
+    // Measure each word as drawn; canvas as the fallback when the SVG is not laid out yet.
+    var ruler = document.createElement("canvas").getContext("2d");
+    var family = window.getComputedStyle(box).fontFamily || "sans-serif";
+    var words = terms.map(function (term, i) {
+      var size = minSize + (maxSize - minSize) * (top > 1 ? (term.count - 1) / (top - 1) : 1);
+      var text = document.createElementNS(SVG, "text");
+      text.setAttribute("font-size", String(Math.round(size)));
+      text.setAttribute("font-weight", "700");
+      text.setAttribute("fill", colours[i % colours.length]);
+      text.textContent = term.term;
+      var title = document.createElementNS(SVG, "title");
+      title.textContent = term.term + ": " + term.count;
+      text.appendChild(title);
+      svg.appendChild(text);
+      ruler.font = "700 " + Math.round(size) + "px " + family;
+      var drawn = 0;
+      try { drawn = text.getBBox().width; } catch (e) { drawn = 0; }
+      var measured = drawn || ruler.measureText(term.term).width;
+      return { node: text, size: size, w: Math.min(width, measured || term.term.length * size * 0.8) };
+    });
+    var lines = [], line = [], used = 0;
+    words.forEach(function (word) {
+      if (used + word.w > width && line.length) { lines.push(line); line = []; used = 0; }
+      line.push(word);
+      used += word.w + gap;
+    });
+    if (line.length) { lines.push(line); }
+    var y = 0;
+    lines.forEach(function (row) {
+      y += Math.max.apply(null, row.map(function (p) { return p.size; }));
+      var rowWidth = row.reduce(function (sum, p) { return sum + p.w + gap; }, -gap);
+      var x = Math.max(0, (width - rowWidth) / 2);
+      row.forEach(function (p) {
+        p.node.setAttribute("x", String(x));
+        p.node.setAttribute("y", String(y));
+        x += p.w + gap;
+      });
+      y += lineGap;
+    });
+    svg.setAttribute("viewBox", "0 0 " + width + " " + (y + 10));
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", terms.slice(0, 10).map(function (t2) { return t2.term + " " + t2.count; }).join(", "));
+  }
+
+  types.register("text", {
+    phone: function (box, results) {
+      var list = add(box, "ul", null, "entries");
+      results.entries.forEach(function (e) {
+        var item = add(list, "li", e.text);
+        add(item, "span", " — " + e.group, "muted");
+      });
+    },
+    projector: function (box, groups, r, t) {
+      var results = r.results;
+      var terms = results.cloud || [];
+      if (terms.length) {
+        var cloud = add(box, "div", null, "word-cloud" + (results.ideas ? " with-ideas" : ""));
+        cloud.id = "proj-cloud";
+        drawCloud(cloud, terms);
+      }
+      var list = add(box, "ul", null, "entries big-entries");
+      list.id = "proj-entries";
+      if (results.ideas) {  // ideas with upvotes: most upvoted first
+        results.ideas.slice(0, 20).forEach(function (idea) {
+          var item = add(list, "li", null, "idea" + (idea.answered ? " answered" : ""));
+          add(item, "span", idea.votes + " ▲", "idea-votes");
+          add(item, "span", " " + idea.text, "idea-text");
+          add(item, "span", " — " + idea.group + (idea.answered ? " · " + t("answered") : ""), "muted");
+        });
+        return;
+      }
+      results.entries.slice(0, 30).forEach(function (e) {
+        var item = add(list, "li", e.text);
+        add(item, "span", " — " + e.group, "muted");
+      });
+    }
+  });
+})();
