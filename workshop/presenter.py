@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from . import broadcast, services
 from .domain.codes import format_code
 from .domain.question_types import fields_from_items, type_of
-from .domain.templates import localize
+from .domain.questions import localize
 from .models import Run
 
 

@@ -20,7 +20,8 @@ from .domain.aggregate import IdeaMarks
 from .domain.answers import AnswerError, AnswerItem
 from .domain.codes import new_code, normalize_code
 from .domain.question_types import aggregate, build_board, validate_answer
-from .domain.templates import Option, Question, WorkshopTemplate, parse_template, template_to_dict
+from .domain.questions import Option, Question, WorkshopTemplate
+from .domain.templates import parse_template, template_to_dict
 from .domain.text import TextError, clean_name, clean_text, displayable, displayable_data, name_key
 from .extensions import db
 from .group_commit import GroupCommit

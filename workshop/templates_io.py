@@ -13,14 +13,8 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from .domain.templates import (
-    N_,
-    NOT_TEXT,
-    Problem,
-    TemplateError,
-    WorkshopTemplate,
-    parse_template,
-)
+from .domain.questions import N_, NOT_TEXT, Problem, TemplateError, WorkshopTemplate
+from .domain.templates import parse_template
 from .domain.text import displayable
 
 MAX_FILE_BYTES = 512 * 1024

@@ -7,7 +7,7 @@ import pytest
 
 from workshop.domain.answers import AnswerError
 from workshop.domain.question_types import aggregate, fields_from_items, validate_answer
-from workshop.domain.templates import Option
+from workshop.domain.questions import Option
 from workshop.templates_io import load_template_file
 
 from ..conftest import QUESTIONS

@@ -38,7 +38,7 @@ def test_goals_ranked_by_groups_choosing_then_votes():
 def test_goal_placed_among_goals_to_stop_is_left_out():
     from dataclasses import replace
 
-    from workshop.domain.templates import Option
+    from workshop.domain.questions import Option
 
     goals = TEMPLATE.question("goals")
     fruits = replace(TEMPLATE.question("fruits"), options=tuple(

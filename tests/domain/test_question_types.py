@@ -2,6 +2,7 @@
 with the others on every question of every bundled workshop."""
 
 import math
+import os
 import random
 from dataclasses import replace
 
@@ -16,18 +17,24 @@ from workshop.domain.question_types import (
     validate_answer,
 )
 from workshop.domain.question_types import points as points_module
+from workshop.domain.questions import Option
 from workshop.domain.simulate import sample_texts, simulated_votes
-from workshop.domain.templates import QUESTION_TYPES, Option
 from workshop.templates_io import list_template_files
 
-from ..conftest import QUESTIONS
+from ..conftest import QUESTIONS, ROOT
 
 HOOKS = sorted(QuestionType.__abstractmethods__)
 BUNDLED = [f.template for f in list_template_files(QUESTIONS)]
 
 
-def test_every_type_a_workshop_file_may_name_is_in_the_registry():
-    assert sorted(TYPES) == sorted(QUESTION_TYPES)
+@pytest.mark.parametrize("name", sorted(TYPES))
+def test_each_type_has_its_partial_for_every_screen_and_its_renderer(name):
+    for partial in ("phone.html", "phone_results.html", "board.html"):
+        assert os.path.isfile(os.path.join(ROOT, "templates", "question_types", name, partial)), partial
+    script = os.path.join(ROOT, "static", "js", "question_types", f"{name}.js")
+    with open(script, encoding="utf-8") as handle:
+        source = handle.read()
+    assert f'register("{name}"' in source and "phone:" in source and "projector:" in source
 
 
 @pytest.mark.parametrize("name", sorted(TYPES))

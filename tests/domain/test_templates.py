@@ -2,7 +2,8 @@
 
 import pytest
 
-from workshop.domain.templates import TemplateError, parse_template, template_to_dict
+from workshop.domain.questions import TemplateError
+from workshop.domain.templates import parse_template, template_to_dict
 from workshop.templates_io import list_template_files, load_template_file, load_template_text
 
 from ..conftest import QUESTIONS

@@ -16,7 +16,8 @@ import shutil
 import pytest
 
 from workshop import services
-from workshop.domain.templates import TemplateError, parse_template, template_to_dict
+from workshop.domain.questions import TemplateError
+from workshop.domain.templates import parse_template, template_to_dict
 from workshop.templates_io import (
     MAX_DEPTH,
     MAX_FILE_BYTES,

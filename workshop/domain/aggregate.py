@@ -16,7 +16,7 @@ from datetime import datetime
 import pandas as pd
 
 from .answers import write_in_key
-from .templates import WRITE_IN_PREFIX, Question, localize
+from .questions import WRITE_IN_PREFIX, Question, localize
 
 COLUMNS = ["participant", "group", "option", "text", "rank", "submitted_at", "place", "points"]
 

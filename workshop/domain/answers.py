@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .templates import WRITE_IN_PREFIX, Question
+from .questions import WRITE_IN_PREFIX, Question
 from .text import TextError, clean_text
 
 WRITE_IN = "__write_in__"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from .templates import Question
+from .questions import Question
 
 AGREED = "agreed"  # chosen by more than half of the groups that answered
 SPLIT = "split"  # chosen by a third to a half of them: the room is divided

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .aggregate import is_hidden
 from .question_types import type_of
-from .templates import Question, localize
+from .questions import Question, localize
 from .text import displayable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

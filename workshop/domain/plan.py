@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .templates import localize
+from .questions import localize
 from .text import TextError, clean_text
 
 PLAN_FIELDS = ("goal", "goal_key", "fruit", "category", "measure", "report_to", "frequency",

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 
 from .question_types import plausible_fields
-from .templates import Question, WorkshopTemplate, localize
+from .questions import Question, WorkshopTemplate, localize
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from .. import presenter, services
 from ..auth import facilitator_required, run_or_404
 from ..domain.codes import normalize_code
-from ..domain.templates import TemplateError
+from ..domain.questions import TemplateError
 from ..extensions import db, socketio
 from ..templates_io import find_template, list_template_files, load_template_text
 from .forms import ConfirmCodeForm, DuplicateForm, RehearseForm, UploadForm

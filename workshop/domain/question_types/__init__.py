@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping
 from ..aggregate import IdeaMarks, answers_frame, common_result
 from ..answers import AnswerItem
 from ..board import new_board
-from ..templates import Question
+from ..questions import Question
 from .base import Fields, QuestionType
 from .choice import Choice
 from .fruit import Fruit

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..aggregate import IdeaMarks
 from ..answers import AnswerItem
-from ..templates import Question, localize
+from ..questions import Checker, Question, localize
 
 Fields = dict[str, list[str]]
 
@@ -22,6 +22,17 @@ class QuestionType(ABC):
     package."""
 
     name: ClassVar[str]
+    file_keys: ClassVar[frozenset[str]]  # the keys of a workshop file's question it reads
+    gives_items: ClassVar[bool] = False  # its top answers can be a fruit board's items
+
+    @abstractmethod
+    def parse(self, question_checker: Checker, raw: Mapping, common: dict) -> Question:
+        """The question from its part of a workshop file: `common` holds what every question
+        has (id, type, text, ...); problems go to the checker, with their field."""
+
+    @abstractmethod
+    def to_dict(self, question: Question, data: dict) -> dict:
+        """The inverse of parse: this type's keys added to `data` (a run's stored snapshot)."""
 
     @abstractmethod
     def check_answer(self, question: Question, fields: Mapping[str, list[str]]) -> list[AnswerItem]:

@@ -7,13 +7,23 @@ from __future__ import annotations
 from ..aggregate import group_slice, keyed_options, majority, option_result
 from ..answers import AnswerError, AnswerItem, typed_text
 from ..board import option_rows
-from ..templates import WRITE_IN_PREFIX, localize
+from ..questions import (
+    MAX_OPTIONS,
+    N_,
+    WRITE_IN_PREFIX,
+    Question,
+    localize,
+    option_to_dict,
+    parse_options,
+)
 from ..text import clean_name
 from .base import QuestionType
 
 
 class Choice(QuestionType):
     name = "choice"
+    file_keys = frozenset({"options", "min", "max", "write_in"})
+    gives_items = True  # its most chosen options can be a fruit board's items
 
     def check_answer(self, question, fields):
         chosen = [v for v in fields.get("option", []) if v != ""]
@@ -83,5 +93,24 @@ class Choice(QuestionType):
                          "checked": o.id in fields.get("option", [])} for o in question.options],
             "write_in_value": "".join(fields.get("write_in", [])[:1]),
         }
+
+    def parse(self, check, raw, common):
+        options = parse_options(check, raw.get("options"))
+        write_in = check.boolean(raw, "write_in", False)
+        low = check.integer(raw, "min", 1, 0, MAX_OPTIONS)
+        high = check.integer(raw, "max", 1, 1, MAX_OPTIONS + 1)
+        if low > high:
+            check.problem("min", N_("is larger than max"))
+        if options and high > len(options) + (1 if write_in else 0):
+            check.problem("max", N_("is larger than the number of options"))
+        return Question(**common, options=options, min_choices=low, max_choices=high,
+                        write_in=write_in)
+
+    def to_dict(self, question, data):
+        data["options"] = [option_to_dict(o) for o in question.options]
+        data["write_in"] = question.write_in
+        data["min"], data["max"] = question.min_choices, question.max_choices
+        return data
+
 
 

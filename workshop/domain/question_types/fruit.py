@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from ..aggregate import entry_ref
 from ..answers import AnswerError, AnswerItem, typed_text
-from ..templates import localize
+from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
+from ..text import clean_text
 from .base import QuestionType
 
 
 class Fruit(QuestionType):
     name = "fruit"
+    file_keys = frozenset({"options", "quadrants", "items_from", "top", "report_prompt"})
 
     def check_answer(self, question, fields):
         if not question.options:
@@ -135,5 +137,38 @@ class Fruit(QuestionType):
         # The option is the goal, the text its "how / what to report".
         label = super().export_text(question, dict(row, text=None), lang)
         return label + (f" – {row['text']}" if row.get("text") else "")
+
+    def parse(self, check, raw, common):
+        """Items fixed in the file, or the top answers of an earlier question, taken when the
+        question is opened."""
+        quadrants = parse_options(check, raw.get("quadrants"), "quadrants", allow_prompt=True)
+        if quadrants and not 2 <= len(quadrants) <= 6:
+            check.problem("quadrants", N_("must have between 2 and 6 boxes"))
+        options: tuple[Option, ...] = ()
+        items_from = identifier(raw.get("items_from"))
+        if raw.get("items_from") is None:
+            options = parse_options(check, raw.get("options"))
+        elif items_from is None:
+            check.problem("items_from", N_("must be the id of an earlier question"))
+        elif "options" in raw:
+            check.problem("options", N_("give either options or items_from, not both"))
+        top = check.integer(raw, "top", 8, 1, 20)
+        report_prompt = check.text(raw, "report_prompt", required=False, clean=clean_text)
+        return Question(
+            **common, options=options, quadrants=quadrants, items_from=items_from, top=top,
+            report_prompt=report_prompt, min_choices=1, max_choices=max(len(options), top),
+        )
+
+    def to_dict(self, question, data):
+        data["quadrants"] = [option_to_dict(o) for o in question.quadrants]
+        data["top"] = question.top
+        if question.report_prompt:
+            data["report_prompt"] = question.report_prompt
+        if question.items_from:
+            data["items_from"] = question.items_from
+        else:
+            data["options"] = [option_to_dict(o) for o in question.options]
+        return data
+
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from ..answers import AnswerError, AnswerItem
 from ..board import option_rows
-from ..templates import localize
+from ..questions import N_, Question, localize, option_to_dict, parse_options
 from .base import QuestionType
 
 
 class Points(QuestionType):
     name = "points"
+    file_keys = frozenset({"options", "budget"})
 
     def check_answer(self, question, fields):
         items = []
@@ -92,5 +93,19 @@ class Points(QuestionType):
 
     def answer_text(self, question, item, lang):
         return f"{super().answer_text(question, item, lang)}: {item.points}"
+
+    def parse(self, check, raw, common):
+        options = parse_options(check, raw.get("options"))
+        if any(o.exclusive for o in options):
+            check.problem("options", N_("a points question cannot have exclusive options"))
+        budget = check.integer(raw, "budget", 100, 1, 1000)
+        return Question(**common, options=options, budget=budget, min_choices=1,
+                        max_choices=len(options))
+
+    def to_dict(self, question, data):
+        data["options"] = [option_to_dict(o) for o in question.options]
+        data["budget"] = question.budget
+        return data
+
 
 

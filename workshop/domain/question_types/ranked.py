@@ -8,13 +8,15 @@ from __future__ import annotations
 from ..aggregate import group_slice, keyed_options, option_result
 from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
 from ..board import option_rows
-from ..templates import WRITE_IN_PREFIX, localize
+from ..questions import N_, WRITE_IN_PREFIX, Question, localize, option_to_dict, parse_options
 from ..text import clean_name
 from .base import QuestionType
 
 
 class Ranked(QuestionType):
     name = "ranked"
+    file_keys = frozenset({"options", "ranks", "write_in"})
+    gives_items = True  # its best scored topics can be a fruit board's items
 
     def check_answer(self, question, fields):
         items: list[AnswerItem] = []
@@ -105,6 +107,22 @@ class Ranked(QuestionType):
                        "text": "".join(fields.get(f"rank_{r}_text", [])[:1])}
                       for r in range(1, question.ranks + 1)],
         }
+
+    def parse(self, check, raw, common):
+        options = parse_options(check, raw.get("options"))
+        write_in = check.boolean(raw, "write_in", False)
+        ranks = check.integer(raw, "ranks", 3, 1, 10)
+        if any(o.exclusive for o in options):
+            check.problem("options", N_("a ranked question cannot have exclusive options"))
+        if options and ranks > len(options) + (ranks if write_in else 0):
+            check.problem("ranks", N_("is larger than the number of options"))
+        return Question(**common, options=options, ranks=ranks, write_in=write_in)
+
+    def to_dict(self, question, data):
+        data["options"] = [option_to_dict(o) for o in question.options]
+        data["write_in"] = question.write_in
+        data["ranks"] = question.ranks
+        return data
 
 
 def borda_points(question, rank: int) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from ..aggregate import IdeaMarks, entry_ref, iso_time
 from ..answers import AnswerError, AnswerItem, typed_text
+from ..questions import Question
 from ..wordcloud import word_cloud
 from .base import QuestionType
 
 
 class Text(QuestionType):
     name = "text"
+    file_keys = frozenset({"max_entries", "cloud", "upvotes"})
 
     def check_answer(self, question, fields):
         entries = [typed_text(v, question) for v in fields.get("entry", [])]
@@ -63,6 +65,17 @@ class Text(QuestionType):
         # At least one more empty box than used, up to the most allowed: adding is obvious.
         shown = min(question.max_entries, len(entries) + 1)
         return {"entries": entries + [""] * (shown - len(entries))}
+
+    def parse(self, check, raw, common):
+        max_entries = check.integer(raw, "max_entries", 1, 1, 20)
+        return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries,
+                        cloud=check.boolean(raw, "cloud", False),
+                        upvotes=check.boolean(raw, "upvotes", False))
+
+    def to_dict(self, question, data):
+        data["max_entries"] = question.max_entries
+        data["cloud"], data["upvotes"] = question.cloud, question.upvotes
+        return data
 
 
 def ranked_ideas(entries: list[dict], marks: IdeaMarks) -> list[dict]:
