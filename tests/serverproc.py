@@ -19,6 +19,7 @@ import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "live-test-secret"
+TRACEBACK = "Traceback (most recent call last)"
 
 
 def free_port() -> int:
@@ -37,6 +38,41 @@ class Server:
     def log(self) -> str:
         with open(self.log_path, encoding="utf-8", errors="replace") as handle:
             return handle.read()
+
+
+# The log of every server started here, with how far it has been read for tracebacks.
+_log_checked: dict[str, int] = {}
+
+
+def new_tracebacks() -> list[str]:
+    """For each server started here (this test session) whose log holds a Python traceback
+    in what it wrote since the last call: the log's path, the line or two logged before the
+    traceback (what failed) and the traceback itself. A server stopped with SIGKILL writes
+    nothing as it dies: a test that kills one is not failed for that."""
+    found = []
+    for path, checked in list(_log_checked.items()):
+        with open(path, "rb") as handle:  # bytes: a line being written may end mid-character
+            handle.seek(checked)
+            written = handle.read().decode("utf-8", errors="replace")
+            _log_checked[path] = handle.tell()
+        at = written.find(TRACEBACK)
+        if at != -1:
+            before = "".join(written[:at].splitlines(keepends=True)[-2:])  # what failed, as logged
+            found.append(f"{path}:\n{before}{written[at:at + 6000]}")
+    return found
+
+
+def fail_on_new_tracebacks() -> None:
+    """Fail the current test when a server's log gained a traceback (see new_tracebacks):
+    that is a request answered with a 500 or a call left unanswered, even when the test's
+    own checks passed. The live and browser tests call this at each test's teardown and
+    after stopping their module's server."""
+    found = new_tracebacks()
+    if found:
+        import pytest
+
+        pytest.fail("a server wrote a Python traceback to its log:\n\n" + "\n\n".join(found),
+                    pytrace=False)
 
 
 def start_server(tmp_path, port: int | None = None, extra_env: dict | None = None, db_url: str | None = None) -> Server:
@@ -69,6 +105,7 @@ def restart_server(server: Server, sig: int = signal.SIGTERM) -> Server:
 
 def _launch(port: int, env: dict, log_path: str) -> Server:
     log = open(log_path, "w")
+    _log_checked[log_path] = 0
     process = subprocess.Popen(
         [sys.executable, "-m", "workshop.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import NamedTuple
 
 from flask import Flask, request
@@ -14,7 +15,9 @@ from .domain.answers import AnswerError, normalize_fields
 from .extensions import database_turn, db, socketio
 from .messages import answer_error_message
 from .models import Participant
-from .ratelimit import vote_allowed
+from .ratelimit import join_event_allowed, vote_allowed
+
+log = logging.getLogger(__name__)
 
 # Where a joined phone's identity is kept: the connection's WSGI environ, which python-socketio
 # holds for the connection's lifetime (Flask-SocketIO keeps its copy of the session there too).
@@ -34,15 +37,61 @@ def init_app(app: Flask) -> None:
     # was a quarter of the worker's CPU while 2,000 phones voted (benchmarks/README.md), and
     # a vote needs nothing of the request but who sent it, which its join recorded.
     socketio.server.on("vote", _vote_event, namespace="/")
+    _log_unreadable_frames_in_one_line(socketio.server)
 
 
 def _refusal(error: AnswerError) -> dict:
     return {"ok": False, "code": error.code, "error": answer_error_message(error)}
 
 
+def _the_object(args: tuple) -> dict | None:
+    """The one JSON object every event of this app is called with; None for any other call:
+    no argument, two or more, a string, number, list or null, or JSON that could not be read
+    (extensions.UNREADABLE). python-socketio passes a call's arguments as they came, so the
+    handlers take *args: a handler with one parameter raised TypeError on any other count."""
+    return args[0] if len(args) == 1 and isinstance(args[0], dict) else None
+
+
+def _one_line(error: BaseException) -> str:
+    # repr: a message quoting what a client sent cannot start a line of its own in the log.
+    return f"{type(error).__name__}: {str(error)[:200]!r}"
+
+
+@socketio.on_error_default
+def _unexpected_error(error: Exception) -> dict:
+    """An event handler failed (a bug, or the database went away): one line in the log, not
+    a traceback per call, and the phone is answered instead of left waiting. Flask-SocketIO
+    sends what this returns as the call's acknowledgement, in the phone's request context."""
+    log.error("Socket.IO event %r from %s failed: %s", request.event.get("message"),
+              request.remote_addr, _one_line(error))
+    return _refusal(AnswerError("malformed"))
+
+
+def _log_unreadable_frames_in_one_line(server) -> None:
+    """A frame python-socketio cannot take apart (not a packet, an event without a name, JSON
+    naming no event) raises before any handler runs; python-engineio logged each one with its
+    traceback. There is no call to answer, so it is logged in one line and dropped."""
+    dispatch = server.eio.handlers["message"]
+
+    def dispatch_or_log(eio_sid, data):
+        try:
+            return dispatch(eio_sid, data)
+        except Exception as error:  # noqa: BLE001 - whatever it is, one line
+            address = server.environ.get(eio_sid, {}).get("REMOTE_ADDR")
+            log.warning("Socket.IO frame from %s refused: %s", address, _one_line(error))
+
+    server.eio.on("message", dispatch_or_log)
+
+
 @socketio.on("participant:join")
-def participant_join(data):
-    code = data.get("code") if isinstance(data, dict) else None
+def participant_join(*args):
+    data = _the_object(args)
+    if data is None:
+        return _refusal(AnswerError("malformed"))
+    # Before the database is asked: one socket could otherwise make it look up ~700 joins a second.
+    if not join_event_allowed(request.sid, request.remote_addr):
+        return _refusal(AnswerError("rate_limited"))
+    code = data.get("code")
     run = services.run_by_code(code) if isinstance(code, str) else None
     participant = services.participant_by_token(run, participant_token(run)) if run else None
     if participant is None:
@@ -53,28 +102,33 @@ def participant_join(data):
     return {"ok": True, "state": presenter.run_state(run)}
 
 
-def _as_participant(phone: LivePhone | None, data, action) -> dict:
+def _as_participant(phone: LivePhone | None, data: dict | None, action) -> dict:
     """Run a participant's action: who it is comes from this connection's join, never from
     the payload; the rate limit and every refusal are answered the same way for each action."""
     try:
+        if data is None:
+            raise AnswerError("malformed")
         if phone is None:
             raise AnswerError("not_joined")
-        if not isinstance(data, dict):
-            raise AnswerError("malformed")
         if not vote_allowed(phone.voter.id, phone.address):
             raise AnswerError("rate_limited")
         return dict({"ok": True}, **action(phone.voter))
     except AnswerError as error:
-        if phone is None:
-            return _refusal(error)
-        with force_locale(phone.locale):
-            return _refusal(error)
+        return _refusal_to(phone, error)
 
 
-def _vote_event(sid, data):
+def _refusal_to(phone: LivePhone | None, error: AnswerError) -> dict:
+    if phone is None:
+        return _refusal(error)
+    with force_locale(phone.locale):
+        return _refusal(error)
+
+
+def _vote_event(sid, *args):
     environ = socketio.server.get_environ(sid)
     if not environ:  # the connection is already gone
         return None
+    data = _the_object(args)
 
     def submit(voter):
         vote_id = data.get("vote_id")
@@ -83,12 +137,20 @@ def _vote_event(sid, data):
         services.submit_answer(voter, data.get("question"), fields, vote_id)
         return {"question": data.get("question"), "vote_id": vote_id}
 
+    phone = environ.get(_PHONE)
     with environ["flask.app"].app_context():
-        return _as_participant(environ.get(_PHONE), data, submit)
+        try:
+            return _as_participant(phone, data, submit)
+        except Exception as error:  # noqa: BLE001 - as _unexpected_error, which votes bypass
+            log.error("Socket.IO event 'vote' from %s failed: %s",
+                      environ.get("REMOTE_ADDR"), _one_line(error))
+            return _refusal_to(phone, AnswerError("malformed"))
 
 
 @socketio.on("upvote")
-def upvote(data):
+def upvote(*args):
+    data = _the_object(args)
+
     def give(voter):
         # The rate limit was checked before this: it may yield to other greenlets, which must
         # not happen while this one holds a pooled connection.
@@ -103,13 +165,16 @@ def upvote(data):
 
 
 @socketio.on("screen:watch")
-def screen_watch(data):
+def screen_watch(*args):
+    data = _the_object(args)
+    if data is None:
+        return _refusal(AnswerError("malformed"))
     if not is_facilitator():
-        return {"ok": False, "error": "forbidden"}
-    code = data.get("code") if isinstance(data, dict) else None
+        return {"ok": False, "code": "forbidden", "error": "forbidden"}
+    code = data.get("code")
     run = services.run_by_code(code) if isinstance(code, str) else None
     if run is None:
-        return {"ok": False, "error": "unknown run"}
+        return {"ok": False, "code": "unknown_run", "error": "unknown run"}
     join_room(broadcast.screens_room(run.id))
     state = presenter.run_state(run)
     return {

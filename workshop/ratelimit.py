@@ -1,7 +1,9 @@
 """Rate limits on votes: per participant (tight) and per address (generous: a whole room
-can share the venue's one public address). HTTP sign-in and join use Flask-Limiter's
+can share the venue's one public address); and on participant:join over Socket.IO: per
+connection (tight) and per address (generous). HTTP sign-in and join use Flask-Limiter's
 decorators and its storage (Redis when several processes serve one run); votes come over
-Socket.IO too, so they are checked here for both paths, and counted in the process itself.
+Socket.IO too, so they are checked here for both paths, and counted in the process itself,
+as are the joins over Socket.IO.
 
 Why in the process: every vote of a phone reaches the process that holds its Socket.IO
 connection (sticky sessions are required for Socket.IO), and deploy/nginx.conf sends every
@@ -60,7 +62,7 @@ def storage_options(uri: str) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["workshop.vote_limits"] = FixedWindowRateLimiter(CalmMemoryStorage())
+    app.extensions["workshop.in_process_limits"] = FixedWindowRateLimiter(CalmMemoryStorage())
 
 
 def vote_allowed(participant_id: int, address: str | None) -> bool:
@@ -68,6 +70,21 @@ def vote_allowed(participant_id: int, address: str | None) -> bool:
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return True
-    counts = current_app.extensions["workshop.vote_limits"]
+    counts = current_app.extensions["workshop.in_process_limits"]
     return counts.hit(_limit(config["VOTE_LIMIT_PER_PARTICIPANT"]), "vote", str(participant_id)) \
         and counts.hit(_limit(config["VOTE_LIMIT_PER_ADDRESS"]), "vote-address", address or "unknown")
+
+
+def join_event_allowed(connection: str, address: str | None) -> bool:
+    """Whether this participant:join is within the limits. Each join looks up the run and
+    the participant in the database; a phone joins once per connection (again only when it
+    reconnects, on a new connection), so the per-connection limit is tight. A whole hall
+    behind one NAT rejoins at once after a network blip, so the per-address one is not.
+    Counted per connection first: one socket hammering join does not use up its address's."""
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return True
+    counts = current_app.extensions["workshop.in_process_limits"]
+    return counts.hit(_limit(config["JOIN_EVENT_LIMIT_PER_CONNECTION"]), "join-event", connection) \
+        and counts.hit(_limit(config["JOIN_EVENT_LIMIT_PER_ADDRESS"]), "join-event-address",
+                       address or "unknown")

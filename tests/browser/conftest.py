@@ -13,7 +13,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from ..serverproc import facilitator_session, running_server
+from ..serverproc import facilitator_session, fail_on_new_tracebacks, running_server
 
 CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 5_000  # every Playwright wait; the whole module stays well under a minute
@@ -78,10 +78,19 @@ def _short_expect_timeout():
     expect.set_options(timeout=TIMEOUT_MS)
 
 
+@pytest.fixture(autouse=True)
+def no_traceback_in_server_logs():
+    """Each test fails when the server behind its pages wrote a Python traceback to its log
+    (a page that got a 500, an event left unanswered), even when the page looked right."""
+    yield
+    fail_on_new_tracebacks()
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("browser-server")) as server:
         yield server
+    fail_on_new_tracebacks()  # written while it stopped
 
 
 @pytest.fixture

@@ -14,15 +14,24 @@ import pytest
 import requests
 import socketio
 
-from ..serverproc import facilitator_session, running_server
+from ..serverproc import facilitator_session, fail_on_new_tracebacks, running_server
 
 TIMEOUT = 10  # seconds, for every single network call
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_in_server_logs():
+    """Each test fails when a server it used (the module's, or one it started itself) wrote a
+    Python traceback to its log."""
+    yield
+    fail_on_new_tracebacks()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("live")) as server:
         yield server
+    fail_on_new_tracebacks()  # written while it stopped
 
 
 @pytest.fixture(scope="module")
