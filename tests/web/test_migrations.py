@@ -9,8 +9,8 @@ from flask_migrate import upgrade
 
 from workshop import ROOT, create_app, services
 from workshop.domain.templates import template_to_dict
-from workshop.templates_io import find_template
 from workshop.extensions import db
+from workshop.templates_io import find_template
 
 from ..conftest import QUESTIONS
 
