@@ -86,3 +86,14 @@ def test_points_are_on_the_board_with_each_groups_points():
     cells = {r["key"]: [(c["kind"], c["shown"]) for c in r["cells"]] for r in board["rows"]}
     assert cells[first] == [("chosen", "70"), ("", "")]
     assert cells[second] == [("", "30"), ("chosen", "100")]
+
+
+def test_a_groups_topics_level_at_its_last_place_show_that_place_shared():
+    question = TEMPLATE.question("topics")
+    ranked = [("sanctions", "dialogue", "templates"), ("sanctions", "dialogue", "reporting")]
+    rows = [dict(row(f"p{n}", "Bord 1", option), rank=rank)
+            for n, topics in enumerate(ranked) for rank, option in enumerate(topics, start=1)]
+    board = build_board(question, aggregate(question, rows))
+    shown = {r["key"]: r["cells"][0]["shown"] for r in board["rows"]}
+    # Scores 6, 4, then templates and reporting level at 1: both share the third place.
+    assert shown == {"sanctions": "1", "dialogue": "2", "templates": "3=", "reporting": "3="}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..aggregate import group_slice, keyed_options, option_result
 from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
-from ..board import option_rows
+from ..board import TIE, option_rows
 from ..questions import N_, WRITE_IN_PREFIX, Question, localize, option_to_dict, parse_options
 from ..text import clean_name
 from .base import QuestionType
@@ -94,9 +94,9 @@ class Ranked(QuestionType):
         return result
 
     def board(self, question, result, board, pinned):
-        # Each group's cell shows where the topic is in its own ranking: 1, 2, 3.
-        board["rows"] = option_rows(result, pinned,
-                                    lambda group, option, position, kind: str(position or ""))
+        # Each group's cell shows the topic's place in the group's own ranking: 1, 2, 3; a
+        # topic level with others at the last place shows that place shared ("3=").
+        board["rows"] = option_rows(result, pinned, _place_in_group)
         return board
 
     def phone_view(self, question, fields, lang):
@@ -123,6 +123,14 @@ class Ranked(QuestionType):
         data["write_in"] = question.write_in
         data["ranks"] = question.ranks
         return data
+
+
+def _place_in_group(group: dict, option: dict, position: int | None, kind: str) -> str:
+    if not position:
+        return ""
+    score = group["answer"][position - 1]["score"]
+    place = 1 + sum(1 for a in group["answer"] if a["score"] > score)
+    return f"{place}=" if kind == TIE else str(place)
 
 
 def borda_points(question, rank: int) -> int:
