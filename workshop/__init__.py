@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 
 from flask import Flask, request, session
+from markupsafe import Markup
 from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
@@ -189,7 +190,9 @@ def _register_page_helpers(app: Flask) -> None:
 
 def _displayable_output(value):
     # Markup stays Markup: replacing a code point inside it leaves its HTML as it was.
-    return type(value)(displayable(value)) if isinstance(value, str) else value
+    if isinstance(value, Markup):
+        return Markup(displayable(value))
+    return displayable(value) if isinstance(value, str) else value
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import NamedTuple
 
 from flask import Flask, request
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 # holds for the connection's lifetime (Flask-SocketIO keeps its copy of the session there too).
 # Written only by participant:join, from the signed session cookie; never from a payload.
 _PHONE = "workshop.live_phone"
+_VOTE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class LivePhone(NamedTuple):
@@ -132,7 +134,9 @@ def _vote_event(sid, *args):
 
     def submit(voter):
         vote_id = data.get("vote_id")
-        vote_id = vote_id if isinstance(vote_id, str) and len(vote_id) <= 64 else None
+        # Stored as it is (a retry with it counts once): only a plain token, so one phone's
+        # crafted id cannot fail the batch of votes written with it.
+        vote_id = vote_id if isinstance(vote_id, str) and _VOTE_ID.fullmatch(vote_id) else None
         fields = normalize_fields(data.get("fields"))
         services.submit_answer(voter, data.get("question"), fields, vote_id)
         return {"question": data.get("question"), "vote_id": vote_id}

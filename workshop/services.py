@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -39,6 +40,7 @@ from .models import (
     utcnow,
 )
 
+_log = logging.getLogger(__name__)
 SECRET_KEY_SETTING = "facilitator_secret_hash"
 MAX_GROUP_NAME = 40
 MAX_DISPLAY_NAME = 40
@@ -418,6 +420,10 @@ def _checked_votes(connection, votes: Sequence[Vote]) -> tuple[list, dict]:
         except AnswerError as error:
             outcomes.append(error)
             continue
+        except Exception as error:  # one vote must never fail its whole batch
+            _log.warning("vote refused: %s: %.200r", type(error).__name__, str(error))
+            outcomes.append(AnswerError("malformed"))
+            continue
         outcomes.append(items)
         # The same phone twice in one batch: the later vote wins, as it would one by one.
         rows[(vote.participant_id, vote.question_id)] = {
@@ -609,10 +615,9 @@ def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     """Pin or hide (on) an answer, or undo it. Hidden texts leave every screen at once."""
     if kind not in ("pin", "hide", "answered", "merge") or template_of(run).question(question_id) is None:
         raise LookupError(kind)
-    try:
-        ref = clean_text(ref or "")[:300]  # refs are made of answers' texts
-    except TextError:
-        raise LookupError(ref) from None
+    ref = (ref or "")[:300]
+    if displayable(ref) != ref:  # made of answers' texts, which are text; kept as they are
+        raise LookupError(ref)
     existing = db.session.execute(
         select(BoardMark).filter_by(run_id=run.id, question_id=question_id, kind=kind, ref=ref)
     ).scalar_one_or_none()

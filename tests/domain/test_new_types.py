@@ -104,3 +104,9 @@ def test_points_results_give_total_and_mean_overall_and_per_group():
     assert [a["key"] for a in groups["Bord 1"]["answer"]] == ["food"]
     assert {a["key"] for a in groups["Bord 2"]["answer"]} == {"staffing", "crafts"}
     assert all(a["tie"] for a in groups["Bord 2"]["answer"])
+
+
+@pytest.mark.parametrize("fields", [{"points_1": ["²"]}, {"points_1": ["٣"]}, {"points_²": ["10"]}])
+def test_digits_other_than_0_to_9_are_refused_not_a_failure(fields):
+    with pytest.raises(AnswerError):
+        validate_answer(POINTS, fields)

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from workshop import ROOT, create_app, services
+from workshop.domain.aggregate import entry_ref
 from workshop.domain.templates import template_to_dict
 from workshop.extensions import db
 from workshop.templates_io import find_template
@@ -94,23 +95,35 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
         INSERT INTO "group" (id, run_id, name) VALUES (1, 1, 'Bord' || char(7)), (2, 1, 'Bord' || char(8));
         INSERT INTO participant (id, run_id, group_id, token, public_id, display_name, language, created_at)
             VALUES (1, 1, 1, 'tok-1', 'p-aaaa', 'Kari' || char(27), 'nb', '2026-11-20 09:00:30');
+        INSERT INTO participant (id, run_id, group_id, token, public_id, display_name, language, created_at)
+            VALUES (2, 1, 2, 'tok-2', 'p-bbbb', NULL, 'nb', '2026-11-20 09:00:40');
         INSERT INTO answer (run_id, participant_id, question_id, items, submitted_at)
             VALUES (1, 1, 'needs', '[{"option": null, "text": "Mer \ud800 dialog", "rank": null}]',
-                    '2026-11-20 09:05:00');
+                    '2026-11-20 09:05:00'),
+                   (1, 2, 'needs', '[{"option": null, "text": "Frekt\u0002", "rank": null}]',
+                    '2026-11-20 09:05:30');
         INSERT INTO note (run_id, text, created_at) VALUES (1, 'Notat' || char(0) || 'x', '2026-11-20 09:06:00');
         INSERT INTO plan (run_id, goals, updated_at)
             VALUES (1, '[{"goal": "M\udfffl", "supplier_questions": [], "report_to": []}]', '2026-11-20 09:07:00');
     """)
+    # The facilitator hid the second text and someone upvoted it, by its ref as it was then.
+    connection.execute("INSERT INTO board_mark (run_id, question_id, kind, ref, created_at) "
+                       "VALUES (1, 'needs', 'hide', ?, '2026-11-20 09:06:00')",
+                       (entry_ref("p-bbbb", "Frekt\x02"),))
     connection.commit()
     connection.close()
 
     app = migrated_app(tmp_path, monkeypatch, path)
+    with app.app_context():
+        run = services.run_by_code("K7M4QX")
+        texts = [e["text"] for e in services.results(run, "needs")["entries"]]
+    assert texts == ["Mer \ufffd dialog"]  # the hidden text stays hidden
     stored = sqlite3.connect(path)
-    assert stored.execute("SELECT items FROM answer").fetchone()[0] == \
+    assert stored.execute("SELECT items FROM answer WHERE participant_id = 1").fetchone()[0] == \
         json.dumps([{"option": None, "text": "Mer \ufffd dialog", "rank": None}])
     assert sorted(r[0] for r in stored.execute('SELECT name FROM "group"')) == ["Bord\ufffd", "Bord\ufffd (2)"]
     assert stored.execute("SELECT text FROM note").fetchone()[0] == "Notat\ufffdx"
-    assert stored.execute("SELECT display_name FROM participant").fetchone()[0] == "Kari\ufffd"
+    assert stored.execute("SELECT display_name FROM participant WHERE id = 1").fetchone()[0] == "Kari\ufffd"
     assert "\\ud" not in stored.execute("SELECT goals FROM plan").fetchone()[0]
     facilitator = app.test_client()
     with app.app_context():

@@ -106,3 +106,37 @@ def test_a_connection_decodes_the_session_cookie_once_not_for_every_vote(app, fa
             for o in ("trust", "env", "digital")]
     assert all(a["ok"] for a in acks)  # the connection's identity is still there
     assert decoded == []
+
+
+def test_a_vote_whose_check_fails_unexpectedly_is_refused_alone(app, run_code, monkeypatch):
+    from workshop.domain.question_types import TYPES
+
+    real_check = TYPES["choice"].check_answer
+
+    def check(question, fields):
+        if fields.get("option") == ["boom"]:
+            raise ValueError("a bug in one type's check")
+        return real_check(question, fields)
+
+    monkeypatch.setattr(TYPES["choice"], "check_answer", check)
+    with app.app_context():
+        run = services.run_by_code(run_code)
+        services.open_question(run, "goals")
+        kari, ola = services.join_run(run, "Bord 1", "Kari"), services.join_run(run, "Bord 2", "Ola")
+        outcomes = services.write_votes([vote(kari, "goals", "trust"), vote(ola, "goals", "boom")])
+        assert [i.option for i in outcomes[0]] == ["trust"]
+        assert isinstance(outcomes[1], AnswerError) and outcomes[1].code == "malformed"
+        kari_id = kari.id
+    assert stored(app) == {(kari_id, "goals"): ["trust"]}
+
+
+def test_a_crafted_vote_id_is_dropped_and_the_vote_still_counts(app, client, facilitator, run_code):
+    join(client, run_code)
+    phone = socketio.test_client(app, flask_test_client=client)
+    phone.emit("participant:join", {"code": run_code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    ack = phone.emit("vote", {"question": "goals", "fields": {"option": ["trust"]},
+                              "vote_id": "v\ud800"}, callback=True)
+    assert ack["ok"] and ack["vote_id"] is None
+    with app.app_context():
+        assert [(a.vote_id, a.items[0]["option"]) for a in db.session.query(Answer)] == [(None, "trust")]

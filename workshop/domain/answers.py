@@ -7,6 +7,7 @@ browser form sends; each type's module names its fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from .questions import WRITE_IN_PREFIX, Question
 from .text import TextError, clean_text
 
 WRITE_IN = "__write_in__"
+_FIELD_NUMBER = re.compile(r"[0-9]{1,6}")
 MAX_FIELD_VALUES = 100
 
 
@@ -67,6 +69,12 @@ def normalize_fields(raw: Any) -> dict[str, list[str]]:
             raise AnswerError("malformed")
         fields[name] = values
     return fields
+
+
+def field_number(text: str) -> int | None:
+    """A whole number as a form sends it (a field's value, or a field name's suffix), or None.
+    ASCII digits only: "²".isdigit() is true, and int("²") fails."""
+    return int(text) if _FIELD_NUMBER.fullmatch(text) else None
 
 
 def typed_text(value: str, question: Question, clean=clean_text) -> str:

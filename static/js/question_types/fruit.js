@@ -34,6 +34,7 @@
       if (level.length) {
         add(box, "p", t("fruit-level") + ": " + level.map(function (o) { return o.label; }).join(", "));
       }
+      types.projectorGroups(groups, r, t);  // where each table placed each goal
     }
   });
 })();

@@ -64,7 +64,8 @@
     phone: function (box, results) {
       var list = add(box, "ul", null, "entries");
       results.entries.forEach(function (e) {
-        var item = add(list, "li", e.text);
+        var item = add(list, "li");
+        add(item, "bdi", e.text);  // a typed text kept apart from the group after it
         add(item, "span", " — " + e.group, "muted");
       });
     },
@@ -82,13 +83,15 @@
         results.ideas.slice(0, 20).forEach(function (idea) {
           var item = add(list, "li", null, "idea" + (idea.answered ? " answered" : ""));
           add(item, "span", idea.votes + " ▲", "idea-votes");
-          add(item, "span", " " + idea.text, "idea-text");
+          add(item, "span", " ", null);
+          add(item, "span", idea.text, "idea-text");
           add(item, "span", " — " + idea.group + (idea.answered ? " · " + t("answered") : ""), "muted");
         });
         return;
       }
       results.entries.slice(0, 30).forEach(function (e) {
-        var item = add(list, "li", e.text);
+        var item = add(list, "li");
+        add(item, "bdi", e.text);  // a typed text kept apart from the group after it
         add(item, "span", " — " + e.group, "muted");
       });
     }

@@ -6,7 +6,7 @@ Fields: "place_1" .. "place_N" (a box id, or empty to skip the item), "report_1"
 from __future__ import annotations
 
 from ..aggregate import entry_ref
-from ..answers import AnswerError, AnswerItem, typed_text
+from ..answers import AnswerError, AnswerItem, field_number, typed_text
 from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
 from ..text import clean_text
 from .base import QuestionType
@@ -32,9 +32,9 @@ class Fruit(QuestionType):
                 raise AnswerError("unknown_option")
             items.append(AnswerItem(option.id, report or None, None, place))
         extra = [k for k in fields if k.startswith(("place_", "report_"))
-                 and not k.split("_", 1)[1].isdigit()]
-        if extra or any(k.startswith("place_") and k[6:].isdigit()
-                        and int(k[6:]) > len(question.options) and any(fields[k]) for k in fields):
+                 and field_number(k.split("_", 1)[1]) is None]
+        if extra or any(k.startswith("place_") and (field_number(k[6:]) or 0) > len(question.options)
+                        and any(fields[k]) for k in fields):
             raise AnswerError("unknown_option")
         if not items:
             raise AnswerError("empty")

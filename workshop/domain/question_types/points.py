@@ -4,7 +4,7 @@ Fields: "points_1" .. "points_N" (whole numbers, together at most the budget).""
 
 from __future__ import annotations
 
-from ..answers import AnswerError, AnswerItem
+from ..answers import AnswerError, AnswerItem, field_number
 from ..board import option_rows
 from ..questions import N_, Question, localize, option_to_dict, parse_options
 from .base import QuestionType
@@ -20,12 +20,13 @@ class Points(QuestionType):
             raw = "".join(fields.get(f"points_{index}", [])[:1]).strip()
             if raw == "":
                 continue
-            if not raw.isdigit() or len(raw) > 6:
+            points = field_number(raw)
+            if points is None:
                 raise AnswerError("points_number")
-            if int(raw):
-                items.append(AnswerItem(option.id, None, None, None, int(raw)))
+            if points:
+                items.append(AnswerItem(option.id, None, None, None, points))
         unknown = [k for k in fields if k.startswith("points_")
-                   and not (k[7:].isdigit() and 1 <= int(k[7:]) <= len(question.options))]
+                   and not 1 <= (field_number(k[7:]) or 0) <= len(question.options)]
         if unknown:
             raise AnswerError("unknown_option")
         total = sum(i.points for i in items)

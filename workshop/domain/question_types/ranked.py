@@ -6,7 +6,7 @@ Fields: "rank_1" .. "rank_N" (an option id, or WRITE_IN for a written-in topic),
 from __future__ import annotations
 
 from ..aggregate import group_slice, keyed_options, option_result
-from ..answers import WRITE_IN, AnswerError, AnswerItem, typed_text, write_in_key
+from ..answers import WRITE_IN, AnswerError, AnswerItem, field_number, typed_text, write_in_key
 from ..board import TIE, option_rows
 from ..questions import N_, WRITE_IN_PREFIX, Question, localize, option_to_dict, parse_options
 from ..text import clean_name
@@ -43,8 +43,8 @@ class Ranked(QuestionType):
                 raise AnswerError("duplicate_rank")
             seen.add(key)
             items.append(item)
-        extra = [k for k in fields if k.startswith("rank_") and k.split("_")[1].isdigit()
-                 and int(k.split("_")[1]) > question.ranks and any(fields[k])]
+        extra = [k for k in fields if k.startswith("rank_")
+                 and (field_number(k.split("_")[1]) or 0) > question.ranks and any(fields[k])]
         if extra:
             raise AnswerError("too_many", max=question.ranks)
         return items
