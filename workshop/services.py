@@ -409,7 +409,7 @@ def _checked_votes(connection, votes: Sequence[Vote]) -> tuple[list, dict]:
             run = runs.get(vote.run_id)
             if run is None or (vote.participant_id, vote.run_id) not in joined:
                 raise AnswerError("not_joined")
-            template = template_of(run, lambda: connection.execute(
+            template = template_of(run, lambda run=run: connection.execute(
                 _RUN_TEMPLATE, {"run_id": run.id}).scalar_one())
             state = states.get((run.id, vote.question_id)) if isinstance(vote.question_id, str) else None
             if state is None or template.question(vote.question_id) is None:
@@ -480,7 +480,8 @@ def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
             rows.append({
                 "question": qid, "participant": public_id,
                 "display_name": display_name, "group": group, "option": item.get("option"),
-                "text": displayable(written) if isinstance(written, str) else written, "rank": item.get("rank"), "place": item.get("place"),
+                "text": displayable(written) if isinstance(written, str) else written,
+                "rank": item.get("rank"), "place": item.get("place"),
                 "points": item.get("points"), "submitted_at": submitted_at,
             })
     return rows

@@ -211,7 +211,7 @@ def test_hostile_files_in_questions_are_listed_and_the_console_and_previews_keep
     response = console.get("/facilitator/")
     assert response.status_code == 200
     page = page_text(response)
-    for name, (_, line, field, message) in HOSTILE.items():
+    for name, (_, line, _field, message) in HOSTILE.items():
         where = f"{name}, line {line}, " if line else f"{name}, "
         assert re.search(re.escape(where) + r"[^<]*" + re.escape(message), page), name
     # The good workshops can still be previewed and run; a broken one is not found.

@@ -17,9 +17,9 @@ Fields = dict[str, list[str]]
 
 
 class QuestionType(ABC):
-    """A question type: how its answer is checked, shown again in the phone's form,
-    simulated for a rehearsal, aggregated, and laid out on the discussion board. Each type lives in its own module of this
-    package."""
+    """A question type: how it is read from a workshop file, how its answer is checked, shown
+    again in the phone's form, simulated for a rehearsal, aggregated, laid out on the board
+    and exported. Each type lives in its own module of this package."""
 
     name: ClassVar[str]
     file_keys: ClassVar[frozenset[str]]  # the keys of a workshop file's question it reads
