@@ -22,6 +22,8 @@ class Config:
             "WORKSHOP_QUESTIONS_DIR",
             os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "questions"),
         )
+        # The workshop the console preselects for a new run.
+        self.DEFAULT_TEMPLATE = os.environ.get("WORKSHOP_DEFAULT_TEMPLATE", "kontraktsoppfolging")
         # The facilitator secret can be given here; otherwise one is generated at first start.
         self.FACILITATOR_SECRET = os.environ.get("WORKSHOP_FACILITATOR_SECRET")
         self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("WORKSHOP_MESSAGE_QUEUE")  # e.g. redis://

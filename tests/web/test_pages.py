@@ -186,3 +186,11 @@ def test_vendor_scripts_are_served_locally(client):
     response = client.get("/vendor/socket.io.min.js")
     assert response.status_code == 200 and len(response.data) > 10000
     assert client.get("/vendor/../package.json").status_code == 404
+
+
+def test_the_console_preselects_the_contract_follow_up_workshop(facilitator):
+    import re
+
+    page = facilitator.get("/facilitator/").get_data(as_text=True)
+    selected = re.findall(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', page)
+    assert [a or b for a, b in selected][:1] == ["kontraktsoppfolging"]

@@ -70,6 +70,9 @@ def console():
     form.template.choices = [
         (f.template.id, presenter.localized(f.template.title)) for f in files if f.ok
     ]
+    # The workshop a newcomer came for is the one chosen, not the first file by name.
+    if current_app.config["DEFAULT_TEMPLATE"] in {f.template.id for f in files if f.ok}:
+        form.template.data = current_app.config["DEFAULT_TEMPLATE"]
     runs = [
         {"code": r.code, "display_code": format_code(r.code), "template": r.template_id,
          "created_at": r.created_at, "participants": services.participant_count(r)}
