@@ -7,13 +7,14 @@ import secrets
 import time
 from contextlib import contextmanager
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from markupsafe import Markup
 from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
 from . import broadcast, live, ratelimit, security, services
+from . import cli as commands
 from .config import Config
 from .domain.question_types import TYPES as QUESTION_TYPE_REGISTRY
 from .domain.text import displayable
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         async_handlers=False,
     )
     live.init_app(app)
+    commands.init_app(app)
     security.init_app(app)
     broadcast.init_app(app)
 
@@ -209,10 +211,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _locale() -> str:
     from flask import current_app
 
-    chosen = session.get("lang") if session else None
+    if not has_request_context():  # a command (workshop export): the room's default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
-    asked = request.args.get("lang") if request else None
+    asked = request.args.get("lang")
     if asked in current_app.config["LANGUAGES"]:
         return asked
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,11 +1,20 @@
-"""`workshop serve` and friends."""
+"""`workshop serve` and friends, as Flask's click commands.
+
+`workshop` is a FlaskGroup on create_app: the commands that work on the database (export,
+rehearse, reset-secret) run in an app context and are registered on `app.cli` too, so
+`flask --app workshop export CODE` works and tests use `app.test_cli_runner()`; `serve` and
+`validate` need no app. Flask's own commands come along (`workshop routes`)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import socket
 import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from .config import _bool
 
@@ -68,17 +77,24 @@ def forwarded_allow_ips() -> str:
     return os.environ.get("WORKSHOP_PROXY_IPS", "127.0.0.1")
 
 
-def serve(args: argparse.Namespace) -> None:
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("WORKSHOP_HOST", "0.0.0.0"), show_default="0.0.0.0")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("WORKSHOP_PORT", "5000")),
+              show_default="5000")
+@click.option("--connections", type=int, default=5000, show_default=True,
+              help="most simultaneous connections (phones) the worker accepts")
+def serve_command(host: str, port: int, connections: int) -> None:
+    """Run the app on the production server (gunicorn, one gevent worker)."""
     os.environ["WORKSHOP_ASYNC_MODE"] = "gevent"
-    bootstrap(args.host, args.port)
+    bootstrap(host, port)
     command = [
         sys.executable, "-m", "gunicorn",
         "--worker-class", "gevent",
         # One worker per process: Socket.IO keeps a connection on the process it started in.
         # Scale out with more processes behind a sticky load balancer (see README).
         "--workers", "1",
-        "--worker-connections", str(args.connections),
-        "--bind", f"{args.host}:{args.port}",
+        "--worker-connections", str(connections),
+        "--bind", f"{host}:{port}",
         "--no-control-socket",
         "--graceful-timeout", "5",
         "--log-level", "warning",
@@ -89,122 +105,130 @@ def serve(args: argparse.Namespace) -> None:
     os.execv(sys.executable, command)
 
 
-def reset_secret(_args: argparse.Namespace) -> None:
-    from . import create_app, services
+@click.command("reset-secret")
+@with_appcontext
+def reset_secret_command() -> None:
+    """Make a new facilitator secret (printed once; only its hash is stored)."""
+    from . import services
 
-    app = create_app()
-    with app.app_context():
-        print(f"New facilitator secret: {services.reset_facilitator_secret()}")
+    click.echo(f"New facilitator secret: {services.reset_facilitator_secret()}")
 
 
-def export(args: argparse.Namespace) -> None:
-    """Write a run's CSV files and workbook without a browser."""
-    from . import create_app, services
+def _run_or_exit(code: str):
+    from . import services
+
+    run = services.run_by_code(code)
+    if run is None:
+        click.echo(f"No run has the code {code!r}.", err=True)
+        raise SystemExit(1)
+    return run
+
+
+@click.command("export")
+@click.argument("code")
+@click.option("--out", default=".", show_default=True, help="folder to write the files to")
+@click.option("--sep", default=";", type=click.Choice([";", ","]), show_default=True,
+              help="CSV separator (';' with BOM opens in Norwegian Excel)")
+@with_appcontext
+def export_command(code: str, out: str, sep: str) -> None:
+    """Write a run's answers, group answers and plan (CSV and one workbook) without a browser."""
+    from . import services
     from .domain import exports
 
-    app = create_app()
-    with app.test_request_context():
-        run = services.run_by_code(args.code)
-        if run is None:
-            print(f"No run has the code {args.code!r}.", file=sys.stderr)
-            raise SystemExit(1)
-        tables = services.export_tables(run)
-        os.makedirs(args.out, exist_ok=True)
-        written = []
-        for name, frame in tables.items():
-            path = os.path.join(args.out, f"{run.code}-{name}.csv")
-            with open(path, "wb") as handle:
-                handle.write(exports.to_csv(frame, sep=args.sep))
-            written.append(path)
-        path = os.path.join(args.out, f"{run.code}.xlsx")
+    run = _run_or_exit(code)
+    tables = services.export_tables(run)
+    os.makedirs(out, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        path = os.path.join(out, f"{run.code}-{name}.csv")
         with open(path, "wb") as handle:
-            handle.write(exports.to_xlsx(tables))
+            handle.write(exports.to_csv(frame, sep=sep))
         written.append(path)
+    path = os.path.join(out, f"{run.code}.xlsx")
+    with open(path, "wb") as handle:
+        handle.write(exports.to_xlsx(tables))
+    written.append(path)
     for path in written:
-        print(path)
+        click.echo(path)
 
 
-def rehearse(args: argparse.Namespace) -> None:
-    """Fill a run (or a new one) with simulated participants, through the same path as phones."""
-    import time
-
-    from . import create_app, services
+@click.command("rehearse")
+@click.argument("code", required=False)
+@click.option("--template", default="kontraktsoppfolging", show_default=True)
+@click.option("--lang", default="nb", type=click.Choice(["nb", "en"]), show_default=True)
+@click.option("--participants", type=int, default=30, show_default=True)
+@click.option("--groups", type=int, default=5, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--delay", type=float, default=0.0, show_default=True,
+              help="seconds between answers (a live rehearsal on the projector)")
+@click.option("--group-prefix", default="Bord", show_default=True)
+@with_appcontext
+def rehearse_command(code: str | None, template: str, lang: str, participants: int, groups: int,
+                     seed: int, delay: float, group_prefix: str) -> None:
+    """Fill a run (the code given, or a new one) with simulated participants, through the same
+    path as phones."""
+    from . import services
     from .templates_io import find_template
 
-    app = create_app()
-    with app.test_request_context():
-        if args.code:
-            run = services.run_by_code(args.code)
-            if run is None:
-                print(f"No run has the code {args.code!r}.", file=sys.stderr)
-                raise SystemExit(1)
-        else:
-            found = find_template(app.config["QUESTIONS_DIR"], args.template)
-            if found is None or not found.ok:
-                print(f"No usable workshop template {args.template!r}.", file=sys.stderr)
-                raise SystemExit(1)
-            run = services.create_run(found.template, args.lang)
-        sent = services.rehearse(run, args.participants, args.groups, args.seed, args.delay,
-                                 group_prefix=args.group_prefix, sleep=time.sleep)
-        print(f"Run {run.code}: {args.participants} simulated participants in {args.groups} groups "
-              f"gave {len(sent)} answers.")
+    if code:
+        run = _run_or_exit(code)
+    else:
+        found = find_template(current_app.config["QUESTIONS_DIR"], template)
+        if found is None or not found.ok:
+            click.echo(f"No usable workshop template {template!r}.", err=True)
+            raise SystemExit(1)
+        run = services.create_run(found.template, lang)
+    sent = services.rehearse(run, participants, groups, seed, delay, group_prefix=group_prefix,
+                             sleep=time.sleep)
+    click.echo(f"Run {run.code}: {participants} simulated participants in {groups} groups "
+               f"gave {len(sent)} answers.")
 
 
-def validate(args: argparse.Namespace) -> None:
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]),
+              help="language of the messages (default from LANG, else nb)")
+def validate_command(files: tuple[str, ...], lang: str | None) -> None:
     """Check workshop files; print every problem with file, line and field. Exit 1 if any."""
     from babel.support import Translations
 
     from .templates_io import load_template_file
 
-    lang = args.lang or ("en" if os.environ.get("LANG", "").startswith("en") else "nb")
+    lang = lang or ("en" if os.environ.get("LANG", "").startswith("en") else "nb")
     translations = Translations.load(os.path.join(os.path.dirname(__file__), "translations"), [lang])
     failed = False
-    for path in args.files:
+    for path in files:
         checked = load_template_file(path)
         if checked.ok:
-            print(translations.gettext("%(file)s: no problems") % {"file": path})
+            click.echo(translations.gettext("%(file)s: no problems") % {"file": path})
             continue
         failed = True
         for problem in checked.problems:
-            print(problem.render(translations.gettext))
+            click.echo(problem.render(translations.gettext))
     raise SystemExit(1 if failed else 0)
 
 
+APP_COMMANDS = (export_command, rehearse_command, reset_secret_command)
+
+
+def init_app(app) -> None:
+    for command in APP_COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(name="workshop", create_app=_create_app, help=__doc__)
+cli.add_command(serve_command)
+cli.add_command(validate_command)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="workshop", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve_parser = commands.add_parser("serve", help="run the app on the production server")
-    serve_parser.add_argument("--host", default=os.environ.get("WORKSHOP_HOST", "0.0.0.0"))
-    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("WORKSHOP_PORT", "5000")))
-    serve_parser.add_argument("--connections", type=int, default=5000,
-                              help="most simultaneous connections (phones) the worker accepts")
-    serve_parser.set_defaults(handler=serve)
-    reset_parser = commands.add_parser("reset-secret", help="make a new facilitator secret")
-    reset_parser.set_defaults(handler=reset_secret)
-    export_parser = commands.add_parser("export", help="write a run's answers, group answers and plan")
-    export_parser.add_argument("code", help="the run's join code")
-    export_parser.add_argument("--out", default=".", help="folder to write the files to")
-    export_parser.add_argument("--sep", default=";", choices=[";", ","],
-                               help="CSV separator (';' with BOM opens in Norwegian Excel)")
-    export_parser.set_defaults(handler=export)
-    rehearse_parser = commands.add_parser("rehearse", help="fill a run with simulated participants")
-    rehearse_parser.add_argument("code", nargs="?", help="the run's code (default: start a new run)")
-    rehearse_parser.add_argument("--template", default="kontraktsoppfolging")
-    rehearse_parser.add_argument("--lang", default="nb", choices=["nb", "en"])
-    rehearse_parser.add_argument("--participants", type=int, default=30)
-    rehearse_parser.add_argument("--groups", type=int, default=5)
-    rehearse_parser.add_argument("--seed", type=int, default=1)
-    rehearse_parser.add_argument("--delay", type=float, default=0.0,
-                                 help="seconds between answers (a live rehearsal on the projector)")
-    rehearse_parser.add_argument("--group-prefix", default="Bord")
-    rehearse_parser.set_defaults(handler=rehearse)
-    validate_parser = commands.add_parser("validate", help="check workshop files for problems")
-    validate_parser.add_argument("files", nargs="+", help="workshop files (YAML)")
-    validate_parser.add_argument("--lang", choices=["nb", "en"],
-                                 help="language of the messages (default from LANG, else nb)")
-    validate_parser.set_defaults(handler=validate)
-    args = parser.parse_args(argv)
-    args.handler(args)
+    cli.main(args=argv, prog_name="workshop")
 
 
 if __name__ == "__main__":

@@ -227,9 +227,7 @@ def test_lengths_are_counted_after_normalisation(app, client, facilitator, run_c
     assert stored == "\u00e9" * 300
 
 
-def test_the_cli_export_writes_a_run_holding_text_stored_before_the_hygiene(app, run_code, tmp_path, monkeypatch):
-    from workshop.cli import main
-
+def test_the_cli_export_writes_a_run_holding_text_stored_before_the_hygiene(app, run_code, tmp_path):
     join(app.test_client(), run_code, "Bord 1", "Kari")
     with app.app_context():
         run = services.run_by_code(run_code)
@@ -237,9 +235,8 @@ def test_the_cli_export_writes_a_run_holding_text_stored_before_the_hygiene(app,
         db.session.add(Answer(run_id=run.id, participant_id=participant.id, question_id="needs",
                               items=[{"option": None, "text": "=Mer\ud800 dialog\x07", "rank": None}]))
         db.session.commit()
-        database = app.config["SQLALCHEMY_DATABASE_URI"]
-    monkeypatch.setenv("DATABASE_URL", database)
-    main(["export", run_code, "--out", str(tmp_path / "out")])
+    done = app.test_cli_runner().invoke(args=["export", run_code, "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
     written = (tmp_path / "out" / f"{run_code}-answers.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(written, newline=""), delimiter=";"))
     assert [r["answer_text"] for r in rows if r["question_id"] == "needs"] == ["'=Mer\ufffd dialog\ufffd"]

@@ -163,3 +163,24 @@ def test_projector_follows_the_facilitators_language_choice(app, facilitator):
         from workshop import presenter
         run = services.run_by_code(code)
         assert presenter.results_payload(run, "categories")["text"].startswith("Do you know whether")
+
+
+def test_the_commands_run_in_an_app_context_through_flasks_cli(app, run_code):
+    runner = app.test_cli_runner()
+    rehearsed = runner.invoke(args=["rehearse", run_code, "--participants", "4", "--groups", "2"])
+    assert rehearsed.exit_code == 0 and f"Run {run_code}: 4 simulated participants" in rehearsed.output
+    missing = runner.invoke(args=["export", "ZZZZZZ"])
+    assert missing.exit_code == 1 and "No run has the code 'ZZZZZZ'" in missing.output
+    secret = runner.invoke(args=["reset-secret"])
+    assert secret.exit_code == 0 and secret.output.startswith("New facilitator secret: ")
+    with app.app_context():
+        assert services.check_facilitator_secret(secret.output.split(": ", 1)[1].strip())
+
+
+def test_flasks_own_commands_come_with_the_workshop_command(tmp_path):
+    env = {"WORKSHOP_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/r.sqlite",
+           "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "workshop.cli", "routes"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "/j/<code>" in done.stdout and "participant.join" in done.stdout
