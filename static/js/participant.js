@@ -216,13 +216,7 @@
 
   // Revealed results, pushed live: drawn with text nodes only (answers are untrusted text).
   var latestResults = {};
-  function add(parent, tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    if (cls) { node.className = cls; }
-    parent.appendChild(node);
-    return node;
-  }
+  var add = window.WorkshopTypes.add;
   socket.on("results", function (payload) {
     var known = latestResults[payload.question];
     if (known && known > payload.seq) { return; }

@@ -9,14 +9,7 @@
   var socket = io({ reconnectionDelayMax: 3000 });
 
   function el(id) { return document.getElementById(id); }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function add(parent, tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    if (cls) { node.className = cls; }
-    parent.appendChild(node);
-    return node;
-  }
+  var clear = window.WorkshopTypes.clear, add = window.WorkshopTypes.add;
   function render() {
     if (!state) { return; }
     var r = latest[state.projected];
