@@ -15,7 +15,9 @@ import time
 
 from flask import Flask
 
+from . import changes, presenter
 from .extensions import db, socketio
+from .models import Run
 
 _pending: set[tuple[int, str]] = set()
 # When each question last sent something to the whole room of phones (a scheduling detail,
@@ -39,11 +41,6 @@ def participants_room(run_id: int) -> str:
 
 def screens_room(run_id: int) -> str:
     return f"screens:{run_id}"
-
-
-def sequence() -> int:
-    # Microseconds: still exact as a JavaScript number (below 2**53), and increasing.
-    return time.time_ns() // 1000
 
 
 def results_changed(run_id: int, question_id: str) -> None:
@@ -88,9 +85,6 @@ def _push_pending(app: Flask) -> None:
 
 
 def emit_results(run_id: int, question_ids: list[str]) -> None:
-    from . import presenter
-    from .models import Run
-
     run = db.session.get(Run, run_id)
     if run is None:
         return
@@ -128,9 +122,6 @@ def _time_to_tell(kind: str, run_id: int, question_id: str, interval: float) -> 
 
 def state_changed(run_id: int) -> None:
     """Open, close, reveal, project: pushed at once to phones and screens, never coalesced."""
-    from . import presenter
-    from .models import Run
-
     if _app is None:
         return
     run = db.session.get(Run, run_id)
@@ -144,6 +135,23 @@ def board_changed(run_id: int) -> None:
     """A pin, a hidden text, a note: every board on a screen or a phone fetches itself again."""
     if _app is None:
         return
-    payload = {"seq": sequence()}
+    payload = {"seq": presenter.sequence()}
     socketio.emit("board", payload, to=participants_room(run_id))
     socketio.emit("board", payload, to=screens_room(run_id))
+
+
+# The use cases announce, this pushes. Connected once, at import: every app of the process
+# shares this module's state (the app the pushes run in is the last one init_app saw).
+@changes.state_changed.connect
+def _on_state_changed(run_id: int) -> None:
+    state_changed(run_id)
+
+
+@changes.results_changed.connect
+def _on_results_changed(run_id: int, question_id: str) -> None:
+    results_changed(run_id, question_id)
+
+
+@changes.board_changed.connect
+def _on_board_changed(run_id: int) -> None:
+    board_changed(run_id)

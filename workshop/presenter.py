@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
-from . import broadcast, services
+from . import services
 from .domain.codes import format_code
 from .domain.question_types import fields_from_items, type_of
 from .domain.questions import localize
 from .models import Run
+
+
+def sequence() -> int:
+    """Stamps every payload, so a screen drops a push older than one it has: microseconds,
+    still exact as a JavaScript number (below 2**53), and increasing."""
+    return time.time_ns() // 1000
 
 
 def epoch_ms(value: datetime | None) -> int | None:
@@ -22,7 +29,7 @@ def run_state(run: Run) -> dict:
     template = services.template_of(run)
     states = services.question_states(run)
     return {
-        "seq": broadcast.sequence(),
+        "seq": sequence(),
         "run": run.code,
         "projected": run.projected_question_id,
         "server_time": epoch_ms(datetime.now(UTC).replace(tzinfo=None)),
@@ -69,7 +76,7 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         if question.upvotes:
             aggregate["ideas_total"] = services.entry_count(run, question_id)
     return {
-        "seq": broadcast.sequence(),
+        "seq": sequence(),
         "run": run.code,
         "code": format_code(run.code),
         "question": question_id,

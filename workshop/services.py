@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import broadcast
+from . import changes
 from .domain import exports
 from .domain import plan as plan_domain
 from .domain.aggregate import IdeaMarks
@@ -213,7 +213,7 @@ def open_question(run: Run, question_id: str, top: int | None = None) -> None:
     state.closes_at = now + timedelta(seconds=question.duration)
     run.projected_question_id = question_id
     db.session.commit()
-    broadcast.state_changed(run.id)
+    changes.state_changed.send(run.id)
 
 
 def open_all(run: Run) -> None:
@@ -228,7 +228,7 @@ def open_all(run: Run) -> None:
         state.opened_at = now
         state.closes_at = now + timedelta(seconds=duration)
     db.session.commit()
-    broadcast.state_changed(run.id)
+    changes.state_changed.send(run.id)
 
 
 def close_question(run: Run, question_id: str) -> None:
@@ -237,22 +237,21 @@ def close_question(run: Run, question_id: str) -> None:
         state.status = "closed"
         state.closes_at = min(state.closes_at or utcnow(), utcnow())
     db.session.commit()
-    broadcast.state_changed(run.id)
+    changes.state_changed.send(run.id)
 
 
 def set_revealed(run: Run, question_id: str, revealed: bool) -> None:
     state = _state_for_update(run, question_id)
     state.revealed = revealed
     db.session.commit()
-    broadcast.state_changed(run.id)
-    broadcast.results_changed(run.id, question_id)
+    changes.state_changed.send(run.id)  # (a state push carries every question's results)
 
 
 def project_question(run: Run, question_id: str) -> None:
     _state_for_update(run, question_id)
     run.projected_question_id = question_id
     db.session.commit()
-    broadcast.state_changed(run.id)
+    changes.state_changed.send(run.id)
 
 
 def results_visible(state: QuestionState) -> bool:
@@ -300,7 +299,7 @@ def join_run(run: Run, group_name: str, display_name: str = "", language: str = 
     db.session.add(participant)
     db.session.commit()
     if run.projected_question_id:  # the projector's "of N participants"
-        broadcast.results_changed(run.id, run.projected_question_id)
+        changes.results_changed.send(run.id, question_id=run.projected_question_id)
     return participant
 
 
@@ -368,7 +367,7 @@ def write_votes(votes: Sequence[Vote]) -> list[list[AnswerItem] | AnswerError]:
                     return [outcome for vote in votes for outcome in write_votes([vote])]
                 return [AnswerError("not_joined")]
     for run_id, question_id in sorted({(row["run_id"], row["question_id"]) for row in rows.values()}):
-        broadcast.results_changed(run_id, question_id)
+        changes.results_changed.send(run_id, question_id=question_id)
     return outcomes
 
 
@@ -568,7 +567,7 @@ def upvote(participant: Participant, question_id: str, ref: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise AnswerError("already_upvoted") from None
-    broadcast.results_changed(run.id, question_id)
+    changes.results_changed.send(run.id, question_id=question_id)
 
 
 def my_upvotes(participant: Participant, question_id: str) -> set[str]:
@@ -627,8 +626,8 @@ def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     elif not on and existing is not None:
         db.session.delete(existing)
     db.session.commit()
-    broadcast.board_changed(run.id)
-    broadcast.results_changed(run.id, question_id)
+    changes.board_changed.send(run.id)
+    changes.results_changed.send(run.id, question_id=question_id)
 
 
 def add_note(run: Run, question_id: str | None, note_text: str) -> Note:
@@ -636,7 +635,7 @@ def add_note(run: Run, question_id: str | None, note_text: str) -> Note:
     note = Note(run_id=run.id, question_id=question_id or None, text=clean_text(note_text))
     db.session.add(note)
     db.session.commit()
-    broadcast.board_changed(run.id)
+    changes.board_changed.send(run.id)
     return note
 
 
@@ -645,7 +644,7 @@ def delete_note(run: Run, note_id: int) -> None:
     if note is not None and note.run_id == run.id:
         db.session.delete(note)
         db.session.commit()
-        broadcast.board_changed(run.id)
+        changes.board_changed.send(run.id)
 
 
 def notes_of(run: Run) -> list[Note]:
@@ -657,7 +656,7 @@ def notes_of(run: Run) -> list[Note]:
 def share_board(run: Run, shared: bool) -> None:
     run.board_shared = shared
     db.session.commit()
-    broadcast.board_changed(run.id)
+    changes.board_changed.send(run.id)
 
 
 def board(run: Run, lang: str | None = None) -> list[dict]:
@@ -717,7 +716,7 @@ def save_plan(run: Run, goals: list[dict]) -> None:
     plan = plan_of(run)
     plan.goals = goals
     db.session.commit()
-    broadcast.board_changed(run.id)
+    changes.board_changed.send(run.id)
 
 
 def redraft_plan(run: Run, count: int | None = None) -> None:
@@ -789,8 +788,8 @@ def clear_run(run: Run) -> None:
     run.board_shared = False
     run.projected_question_id = template_of(run).questions[0].id
     db.session.commit()
-    broadcast.state_changed(run.id)
-    broadcast.board_changed(run.id)
+    changes.state_changed.send(run.id)
+    changes.board_changed.send(run.id)
 
 
 def delete_run(run: Run) -> None:

@@ -169,3 +169,28 @@ def test_points_results_show_the_same_figures_on_the_page_and_in_a_push(app, cli
     on_page = [int(v) for v in re.findall(r'<span class="bar-value">(\d+) poeng</span>', page)]
     in_push = [o["figure"] for o in pushed["results"]["options"]]
     assert on_page == in_push and in_push[:3] == [90, 40, 70]
+
+
+def test_revealing_a_question_pushes_its_results_once(app, client, facilitator, run_code):
+    join(client, run_code, "Bord 1")
+    screen = connect(app, facilitator)
+    screen.emit("screen:watch", {"code": run_code}, callback=True)
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/open")
+    screen.get_received()
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/reveal")
+    pushed = [r for r in events(screen, "results") if r["question"] == "goals"]
+    assert len(pushed) == 1 and pushed[0]["visible"]
+
+
+def test_the_use_cases_announce_changes_and_import_nothing_of_the_push():
+    import ast
+    import inspect
+
+    from workshop import services
+
+    tree = ast.parse(inspect.getsource(services))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names} | {node.module for node in ast.walk(tree)
+                                            if isinstance(node, ast.ImportFrom) and node.module}
+    assert "broadcast" not in imported and "socketio" not in imported
+    assert "changes" in imported
