@@ -78,7 +78,7 @@ def _log_unreadable_frames_in_one_line(server) -> None:
     def dispatch_or_log(eio_sid, data):
         try:
             return dispatch(eio_sid, data)
-        except Exception as error:  # noqa: BLE001 - whatever it is, one line
+        except Exception as error:  # whatever it is: one line
             address = server.environ.get(eio_sid, {}).get("REMOTE_ADDR")
             log.warning("Socket.IO frame from %s refused: %s", address, _one_line(error))
 
@@ -145,7 +145,7 @@ def _vote_event(sid, *args):
     with environ["flask.app"].app_context():
         try:
             return _as_participant(phone, data, submit)
-        except Exception as error:  # noqa: BLE001 - as _unexpected_error, which votes bypass
+        except Exception as error:  # as _unexpected_error, which votes bypass
             log.error("Socket.IO event 'vote' from %s failed: %s",
                       environ.get("REMOTE_ADDR"), _one_line(error))
             return _refusal_to(phone, AnswerError("malformed"))

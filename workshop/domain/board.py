@@ -61,10 +61,8 @@ def option_rows(result: dict, pinned: Collection[str],
         chosen_by = sum(1 for c in cells if c["kind"] == CHOSEN)
         rows.append({
             "key": option["key"], "label": option["label"], "write_in": option.get("write_in", False),
-            "count": option["count"], "score": option.get("score", option.get("points_total")),
-            "cells": cells, "groups_choosing": chosen_by,
+            "count": option["count"], "figure": option["figure"], "cells": cells, "groups_choosing": chosen_by,
             "level": agreement_level(chosen_by, len(groups)), "pinned": option["key"] in pinned,
         })
-    rows.sort(key=lambda r: (not r["pinned"], -r["groups_choosing"],
-                             -(r["score"] if r["score"] is not None else r["count"])))
+    rows.sort(key=lambda r: (not r["pinned"], -r["groups_choosing"], -r["figure"]))
     return rows

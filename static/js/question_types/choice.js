@@ -1,15 +1,4 @@
-// Choice results: how many chose each option.
-(function () {
-  "use strict";
-  var types = window.WorkshopTypes;
-  types.register("choice", {
-    phone: types.phoneBars,
-    projector: function (box, groups, r, t) {
-      types.projectorChart(box, r.results.options);
-      types.projectorTable(box, r.results.options, function (o) {
-        return [String(o.count), Math.round(o.share * 100) + " %"];
-      });
-      types.projectorGroups(groups, r, t);
-    }
-  });
-})();
+// Choice results: how many chose each option, and what share of those who answered.
+window.WorkshopTypes.register("choice", window.WorkshopTypes.barsRenderer(function (o) {
+  return [String(o.count), Math.round(o.share * 100) + " %"];
+}));

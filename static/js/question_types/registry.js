@@ -88,10 +88,22 @@
     });
   }
 
+  // A type whose results are a figure per option: bars on the phone; on the projector a chart,
+  // a table with the type's two figures per option (`cells`), and the groups' answers.
+  function barsRenderer(cells) {
+    return {
+      phone: phoneBars,
+      projector: function (box, groups, r, t) {
+        projectorChart(box, r.results.options);
+        projectorTable(box, r.results.options, function (o) { return cells(o, t); });
+        projectorGroups(groups, r, t);
+      }
+    };
+  }
+
   window.WorkshopTypes = {
     register: function (name, renderer) { renderers[name] = renderer; },
     renderer: function (name) { return renderers[name]; },
-    add: add, clear: clear, phoneBars: phoneBars, projectorChart: projectorChart,
-    projectorTable: projectorTable, projectorGroups: projectorGroups
+    add: add, clear: clear, barsRenderer: barsRenderer, projectorGroups: projectorGroups
   };
 })();
