@@ -3,10 +3,10 @@
     .venv/bin/python -m benchmarks.phone_pages --participants 2000 --fetches 200
 
 Fills a run (SQLite in a temporary directory) with simulated participants through
-`services.rehearse`, reveals every question, then fetches the participant's questions page
+`services.rehearsal.rehearse`, reveals every question, then fetches the participant's questions page
 (`/r/<code>/questions`, the fragment a phone reloads on a state change) as different phones,
 twice in the same process: once building the results for every fetch (the baseline: how it
-was), once with the results shared between fetches (`services.shared_results`). Prints ms
+was), once with the results shared between fetches (`services.results.shared_results`). Prints ms
 per fetch for both and their ratio; the hall's cost is that times the number of phones.
 """
 
@@ -39,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
         })
         with app.app_context():
             template = find_template(os.path.join(ROOT, "questions"), "kontraktsoppfolging").template
-            run = services.create_run(template)
+            run = services.runs.create_run(template)
             started = time.perf_counter()
-            sent = services.rehearse(run, participants=args.participants, groups=50)
+            sent = services.rehearsal.rehearse(run, participants=args.participants, groups=50)
             print(f"{args.participants} simulated participants answered in "
                   f"{time.perf_counter() - started:.1f} s ({len(sent)} answers)")
-            for state in services.question_states(run).values():
-                services.set_revealed(run, state.question_id, True)
+            for state in services.runs.question_states(run).values():
+                services.exercise.set_revealed(run, state.question_id, True)
             code = run.code
             phones = [p.token for p in run.participants][:args.fetches]
             db.session.remove()
@@ -60,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
                 assert response.status_code == 200, response.status_code
             return (time.perf_counter() - started) / len(phones) * 1000
 
-        shared = services.shared_results
-        services.shared_results = lambda run, question_id, lang, version: services.results(
+        shared = services.results.shared_results
+        services.results.shared_results = lambda run, question_id, lang, version: services.results.results(
             run, question_id, lang)
         try:
             built_each_time = fetch_all()
         finally:
-            services.shared_results = shared
+            services.results.shared_results = shared
         shared_ms = fetch_all()
 
     print("| fetches | results built per fetch, ms | shared, ms | ratio |")

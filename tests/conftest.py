@@ -25,7 +25,7 @@ def app(tmp_path, monkeypatch):
         "QUESTIONS_DIR": QUESTIONS,
     })
     with app.app_context():
-        services.ensure_facilitator_secret(SECRET)
+        services.secret.ensure_facilitator_secret(SECRET)
     yield app
     with app.app_context():
         db.session.remove()
@@ -49,7 +49,7 @@ def facilitator(app):
 def run_code(app):
     with app.app_context():
         template = find_template(QUESTIONS, "kontraktsoppfolging").template
-        return services.create_run(template).code
+        return services.runs.create_run(template).code
 
 
 def join(client, code, group="Bord 1", name=""):

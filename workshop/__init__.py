@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                    "pool_pre_ping": True}
 
     db.init_app(app)
-    app.extensions["workshop.vote_writer"] = services.new_vote_writer()
+    app.extensions["workshop.vote_writer"] = services.votes.new_vote_writer()
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     # Leave room in the pool for pages, joins and the results pushes.
     database_turn.configure(options.get("pool_size", 5) + options.get("max_overflow", 10) - 5)

@@ -46,7 +46,7 @@ def run_or_404(code: str) -> Run:
     """The run a URL names, or a 404 that tells a participant to check the code."""
     from . import services
 
-    run = services.run_by_code(code)
+    run = services.runs.run_by_code(code)
     if run is None:
         abort(404, description=_("No workshop has this code. Check the code and try again."))
     return run

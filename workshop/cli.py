@@ -44,7 +44,7 @@ def bootstrap(host: str, port: int) -> None:
 
     app = create_app()
     with app.app_context():
-        new_secret = services.ensure_facilitator_secret(app.config.get("FACILITATOR_SECRET"))
+        new_secret = services.secret.ensure_facilitator_secret(app.config.get("FACILITATOR_SECRET"))
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print("\n  workshop is starting\n", flush=True)
     print(f"  Facilitator, on this laptop:  http://{shown_host}:{port}/facilitator/login")
@@ -111,13 +111,13 @@ def reset_secret_command() -> None:
     """Make a new facilitator secret (printed once; only its hash is stored)."""
     from . import services
 
-    click.echo(f"New facilitator secret: {services.reset_facilitator_secret()}")
+    click.echo(f"New facilitator secret: {services.secret.reset_facilitator_secret()}")
 
 
 def _run_or_exit(code: str):
     from . import services
 
-    run = services.run_by_code(code)
+    run = services.runs.run_by_code(code)
     if run is None:
         click.echo(f"No run has the code {code!r}.", err=True)
         raise SystemExit(1)
@@ -136,7 +136,7 @@ def export_command(code: str, out: str, sep: str) -> None:
     from .domain import exports
 
     run = _run_or_exit(code)
-    tables = services.export_tables(run)
+    tables = services.exports.export_tables(run)
     os.makedirs(out, exist_ok=True)
     written = []
     for name, frame in tables.items():
@@ -177,8 +177,8 @@ def rehearse_command(code: str | None, template: str, lang: str, participants: i
         if found is None or not found.ok:
             click.echo(f"No usable workshop template {template!r}.", err=True)
             raise SystemExit(1)
-        run = services.create_run(found.template, lang)
-    sent = services.rehearse(run, participants, groups, seed, delay, group_prefix=group_prefix,
+        run = services.runs.create_run(found.template, lang)
+    sent = services.rehearsal.rehearse(run, participants, groups, seed, delay, group_prefix=group_prefix,
                              sleep=time.sleep)
     click.echo(f"Run {run.code}: {participants} simulated participants in {groups} groups "
                f"gave {len(sent)} answers.")

@@ -28,7 +28,7 @@ _VOTE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class LivePhone(NamedTuple):
-    voter: services.Voter
+    voter: services.votes.Voter
     address: str | None  # for the per-address vote limit (after ProxyFix)
     locale: str  # refusals are worded in the phone's language
 
@@ -94,12 +94,12 @@ def participant_join(*args):
     if not join_event_allowed(request.sid, request.remote_addr):
         return _refusal(AnswerError("rate_limited"))
     code = data.get("code")
-    run = services.run_by_code(code) if isinstance(code, str) else None
-    participant = services.participant_by_token(run, participant_token(run)) if run else None
+    run = services.runs.run_by_code(code) if isinstance(code, str) else None
+    participant = services.joining.participant_by_token(run, participant_token(run)) if run else None
     if participant is None:
         return _refusal(AnswerError("not_joined"))
     request.environ[_PHONE] = LivePhone(
-        services.Voter(participant.id, run.id), request.remote_addr, str(get_locale()))
+        services.votes.Voter(participant.id, run.id), request.remote_addr, str(get_locale()))
     join_room(broadcast.participants_room(run.id))
     return {"ok": True, "state": presenter.run_state(run)}
 
@@ -138,7 +138,7 @@ def _vote_event(sid, *args):
         # crafted id cannot fail the batch of votes written with it.
         vote_id = vote_id if isinstance(vote_id, str) and _VOTE_ID.fullmatch(vote_id) else None
         fields = normalize_fields(data.get("fields"))
-        services.submit_answer(voter, data.get("question"), fields, vote_id)
+        services.votes.submit_answer(voter, data.get("question"), fields, vote_id)
         return {"question": data.get("question"), "vote_id": vote_id}
 
     phone = environ.get(_PHONE)
@@ -162,7 +162,7 @@ def upvote(*args):
             participant = db.session.get(Participant, voter.id)
             if participant is None:
                 raise AnswerError("not_joined")
-            services.upvote(participant, data.get("question"), data.get("ref"))
+            services.ideas.upvote(participant, data.get("question"), data.get("ref"))
         return {"ref": data.get("ref")}
 
     return _as_participant(request.environ.get(_PHONE), data, give)
@@ -176,7 +176,7 @@ def screen_watch(*args):
     if not is_facilitator():
         return {"ok": False, "code": "forbidden", "error": "forbidden"}
     code = data.get("code")
-    run = services.run_by_code(code) if isinstance(code, str) else None
+    run = services.runs.run_by_code(code) if isinstance(code, str) else None
     if run is None:
         return {"ok": False, "code": "unknown_run", "error": "unknown run"}
     join_room(broadcast.screens_room(run.id))

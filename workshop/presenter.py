@@ -26,8 +26,8 @@ def epoch_ms(value: datetime | None) -> int | None:
 
 def run_state(run: Run) -> dict:
     """The state every phone may see: which questions are open and until when."""
-    template = services.template_of(run)
-    states = services.question_states(run)
+    template = services.runs.template_of(run)
+    states = services.runs.question_states(run)
     return {
         "seq": sequence(),
         "run": run.code,
@@ -36,7 +36,7 @@ def run_state(run: Run) -> dict:
         "questions": [
             {
                 "id": q.id,
-                "status": services.status_of(states[q.id]),
+                "status": services.runs.status_of(states[q.id]),
                 "closes_at": epoch_ms(states[q.id].closes_at),
                 "revealed": states[q.id].revealed,
             }
@@ -65,16 +65,16 @@ def _trimmed(aggregate: dict, entries: int, ideas: int) -> dict:
 def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict:
     """For the projector and console; phones get phone_results_payload of it once revealed."""
     lang = lang or run.language
-    state = services.question_states(run)[question_id]
-    question = services.question_of(run, question_id, state)
-    visible = services.results_visible(state)
+    state = services.runs.question_states(run)[question_id]
+    question = services.runs.question_of(run, question_id, state)
+    visible = services.runs.results_visible(state)
     if visible:
-        aggregate = _trimmed(services.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
+        aggregate = _trimmed(services.results.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
     else:
         # Hidden: the room sees how many answered, so that is all that is computed.
-        aggregate = {"respondents": services.answer_count(run, question_id)}
+        aggregate = {"respondents": services.votes.answer_count(run, question_id)}
         if question.upvotes:
-            aggregate["ideas_total"] = services.entry_count(run, question_id)
+            aggregate["ideas_total"] = services.votes.entry_count(run, question_id)
     return {
         "seq": sequence(),
         "run": run.code,
@@ -82,12 +82,12 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         "question": question_id,
         "type": question.type,
         "text": localize(question.text, lang),
-        "status": services.status_of(state),
+        "status": services.runs.status_of(state),
         "closes_at": epoch_ms(state.closes_at),
         "revealed": state.revealed,
         "visible": visible,
         "respondents": aggregate["respondents"],
-        "participants": services.participant_count(run),
+        "participants": services.joining.participant_count(run),
         "results": aggregate if visible else None,
         # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
         # when the participant asks, so 2,000 phones are not sent every new idea.
@@ -109,21 +109,21 @@ def current_language() -> str:
 def phone_page(run: Run, participant) -> dict:
     """Everything the participant's page shows, prepared so the template only renders."""
     lang = current_language()
-    template = services.template_of(run)
-    states = services.question_states(run)
-    answers = services.own_answers(participant)
+    template = services.runs.template_of(run)
+    states = services.runs.question_states(run)
+    answers = services.votes.own_answers(participant)
     questions = []
     versions = None
-    for number, question in enumerate(services.questions_of(run), start=1):
+    for number, question in enumerate(services.runs.questions_of(run), start=1):
         state = states[question.id]
-        status = services.status_of(state)
+        status = services.runs.status_of(state)
         if status == "draft":
             continue
         phone = phone_question(question, lang, answers.get(question.id, []), number)
         result = None
         if state.revealed or question.upvotes:
-            versions = versions or services.results_versions(run, states)  # once a page
-            result = services.shared_results(run, question.id, lang, versions[question.id])
+            versions = versions or services.results.results_versions(run, states)  # once a page
+            result = services.results.shared_results(run, question.id, lang, versions[question.id])
         phone.update(
             status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),
             # The newest texts, as the live pushes carry: not a hall's 2,000 to a phone.
@@ -146,7 +146,7 @@ def phone_page(run: Run, participant) -> dict:
 
 def _phone_ideas(result: dict, participant, question, revealed: bool) -> list[dict]:
     """Others' ideas to upvote; the counts only once results are revealed."""
-    mine = services.my_upvotes(participant, question.id)
+    mine = services.ideas.my_upvotes(participant, question.id)
     own = participant.public_id + ":"
     return [
         {"ref": idea["ref"], "text": idea["text"], "group": idea["group"],
@@ -197,10 +197,10 @@ def phone_question(question, lang: str, items: list, number: int) -> dict:
 def board_page(run: Run, controls: bool = False) -> dict:
     """The discussion board as the templates show it: every question, its groups side by side."""
     lang = run.language if controls else current_language()
-    questions = {q.id: q for q in services.questions_of(run)}
-    notes = services.notes_of(run)
+    questions = {q.id: q for q in services.runs.questions_of(run)}
+    notes = services.board.notes_of(run)
     boards = []
-    for number, board in enumerate(services.board(run, lang), start=1):
+    for number, board in enumerate(services.results.boards(run, lang), start=1):
         question = questions[board["question"]]
         board.update(
             number=number,
@@ -213,7 +213,7 @@ def board_page(run: Run, controls: bool = False) -> dict:
     return {
         "run": run.code,
         "code": format_code(run.code),
-        "title": localize(services.template_of(run).title, lang),
+        "title": localize(services.runs.template_of(run).title, lang),
         "shared": run.board_shared,
         "controls": controls,
         "questions": boards,

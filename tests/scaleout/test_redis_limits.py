@@ -64,7 +64,7 @@ def test_two_processes_count_one_join_limit_in_redis(tmp_path, monkeypatch):
     first = redis_limited_app(tmp_path, JOIN_LIMIT_PER_ADDRESS="3/minute")
     second = redis_limited_app(tmp_path, JOIN_LIMIT_PER_ADDRESS="3/minute")
     with first.app_context():
-        code = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template).code
+        code = services.runs.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template).code
     statuses = [app.test_client().post(f"/j/{code}", data={"new_group": "Bord 1"}).status_code
                 for app in (first, second, first, second)]
     assert statuses == [302, 302, 302, 429]

@@ -32,8 +32,8 @@ def test_the_same_vote_sent_twice_is_counted_once(app, client, facilitator, run_
     assert phone.emit("vote", vote, callback=True)["ok"]  # the retry after a lost ack
     with app.app_context():
         assert db.session.query(Answer).count() == 1
-        run = services.run_by_code(run_code)
-        assert {o["key"]: o["count"] for o in services.results(run, "goals")["options"]}["trust"] == 1
+        run = services.runs.run_by_code(run_code)
+        assert {o["key"]: o["count"] for o in services.results.results(run, "goals")["options"]}["trust"] == 1
 
 
 def limits_app(tmp_path, monkeypatch, **limits):
@@ -44,7 +44,7 @@ def limits_app(tmp_path, monkeypatch, **limits):
                       "RESULTS_INTERVAL": 0, "QUESTIONS_DIR": QUESTIONS, "RATELIMIT_ENABLED": True,
                       "RATELIMIT_STORAGE_URI": "workshop-memory://", **limits})
     with app.app_context():
-        services.ensure_facilitator_secret(SECRET)
+        services.secret.ensure_facilitator_secret(SECRET)
     return app
 
 
@@ -52,8 +52,8 @@ def open_run(app) -> str:
     from workshop.templates_io import find_template
 
     with app.app_context():
-        run = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
-        services.open_all(run)
+        run = services.runs.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template)
+        services.exercise.open_all(run)
         return run.code
 
 
@@ -209,7 +209,7 @@ def test_broken_template_files_are_refused_and_the_app_keeps_running(tmp_path, m
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.sqlite"),
                       "QUESTIONS_DIR": str(folder), "RATELIMIT_ENABLED": False})
     with app.app_context():
-        services.ensure_facilitator_secret(SECRET)
+        services.secret.ensure_facilitator_secret(SECRET)
     facilitator = app.test_client()
     facilitator.post("/facilitator/login", data={"secret": SECRET})
     console = facilitator.get("/facilitator/")
@@ -221,7 +221,7 @@ def test_broken_template_files_are_refused_and_the_app_keeps_running(tmp_path, m
     assert "bomb.yaml" in page and "alias" in page
     assert facilitator.post("/facilitator/runs", data={"template": "u"}).status_code == 302
     with app.app_context():
-        assert services.all_runs() == []
+        assert services.runs.all_runs() == []
     created = facilitator.post("/facilitator/runs", data={"template": "kontraktsoppfolging"})
     assert "/facilitator/runs/" in created.location
 

@@ -38,8 +38,8 @@ def entry_ref_on_board(facilitator, run_code, text):
     page = facilitator.get(f"/facilitator/runs/{run_code}/board").get_data(as_text=True)
     refs = re.findall(r'name="kind" value="hide">\s*<input type="hidden" name="ref" value="([^"]+)"', page)
     with facilitator.application.app_context():
-        run = services.run_by_code(run_code)
-        entry = next(e for e in services.results(run, "needs")["entries"] if e["text"] == text)
+        run = services.runs.run_by_code(run_code)
+        entry = next(e for e in services.results.results(run, "needs")["entries"] if e["text"] == text)
     assert entry["ref"] in refs
     return entry["ref"]
 

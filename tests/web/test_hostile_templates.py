@@ -121,7 +121,7 @@ def test_the_node_budget_leaves_room_for_far_too_many_options_to_be_named():
 def test_a_problem_in_norwegian_names_the_line():
     from babel.support import Translations
 
-    translations = Translations.load(os.path.join(os.path.dirname(services.__file__), "translations"), ["nb"])
+    translations = Translations.load(os.path.join(os.path.dirname(os.path.dirname(services.__file__)), "translations"), ["nb"])
     problem = problems_of(billion_laughs(), "bomb.yaml")[0]
     assert problem.render(translations.gettext).startswith("bomb.yaml, linje 3, ")
 
@@ -277,7 +277,7 @@ def test_a_run_with_a_hostile_plan_file_keeps_every_page_working(app, console, f
     with app.app_context():
         from workshop.templates_io import find_template
 
-        code = services.create_run(find_template(str(folder), "kontraktsoppfolging").template).code
+        code = services.runs.create_run(find_template(str(folder), "kontraktsoppfolging").template).code
     (folder / "kontraktsoppfolging.plan.yaml").write_text(HOSTILE_PLANS[case], encoding="utf-8")
     assert console.get(f"/facilitator/runs/{code}/plan").status_code == 404  # no suggestions
     for page in (f"/facilitator/runs/{code}", f"/facilitator/runs/{code}/board",

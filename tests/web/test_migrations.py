@@ -65,12 +65,12 @@ def test_database_of_release_0001_keeps_its_runs_and_answers(tmp_path, monkeypat
 
     app = migrated_app(tmp_path, monkeypatch, path)  # the new release migrates at start
     with app.test_request_context():
-        run = services.run_by_code("K7M4QX")
+        run = services.runs.run_by_code("K7M4QX")
         assert run is not None and run.board_shared is False
-        goals = {o["key"]: o["count"] for o in services.results(run, "goals")["options"]}
+        goals = {o["key"]: o["count"] for o in services.results.results(run, "goals")["options"]}
         assert goals["trust"] == 2 and goals["~lokale jobber"] == 1
-        assert services.results(run, "categories")["respondents"] == 1
-        tables = services.export_tables(run)
+        assert services.results.results(run, "categories")["respondents"] == 1
+        tables = services.exports.export_tables(run)
         assert len(tables["answers"]) == 4 and "Åse" in set(tables["answers"]["display_name"])
     version = sqlite3.connect(path).execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert version != "0001"
@@ -115,8 +115,8 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
 
     app = migrated_app(tmp_path, monkeypatch, path)
     with app.app_context():
-        run = services.run_by_code("K7M4QX")
-        texts = [e["text"] for e in services.results(run, "needs")["entries"]]
+        run = services.runs.run_by_code("K7M4QX")
+        texts = [e["text"] for e in services.results.results(run, "needs")["entries"]]
     assert texts == ["Mer \ufffd dialog"]  # the hidden text stays hidden
     stored = sqlite3.connect(path)
     assert stored.execute("SELECT items FROM answer WHERE participant_id = 1").fetchone()[0] == \
@@ -127,7 +127,7 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
     assert "\\ud" not in stored.execute("SELECT goals FROM plan").fetchone()[0]
     facilitator = app.test_client()
     with app.app_context():
-        services.ensure_facilitator_secret("secret")
+        services.secret.ensure_facilitator_secret("secret")
     facilitator.post("/facilitator/login", data={"secret": "secret"})
     for page in ("/facilitator/runs/K7M4QX/board", "/facilitator/runs/K7M4QX/plan",
                  "/facilitator/runs/K7M4QX/export/answers.csv", "/facilitator/runs/K7M4QX/export/plan.csv"):

@@ -141,7 +141,7 @@ def test_participant_of_one_run_is_not_a_participant_of_another(app, client, run
 
     join(client, run_code)
     with app.app_context():
-        other = services.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template).code
+        other = services.runs.create_run(find_template(QUESTIONS, "kontraktsoppfolging").template).code
     response = client.get(f"/r/{other}")
     assert response.status_code == 302 and response.location.endswith(f"/j/{other}")
     assert client.get(f"/r/{other}/questions").status_code == 403
@@ -157,7 +157,7 @@ def test_facilitator_secret_is_stored_only_as_a_hash(app):
     from workshop.models import Setting
 
     with app.app_context():
-        stored = db.session.get(Setting, services.SECRET_KEY_SETTING).value
+        stored = db.session.get(Setting, services.secret.SECRET_KEY_SETTING).value
     assert SECRET not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
 
 

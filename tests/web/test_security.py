@@ -19,7 +19,7 @@ def test_form_without_csrf_token_is_refused_with_a_clear_message(csrf_app):
     from workshop import services
 
     with csrf_app.app_context():
-        services.ensure_facilitator_secret(SECRET)
+        services.secret.ensure_facilitator_secret(SECRET)
     client = csrf_app.test_client()
     response = client.post("/facilitator/login", data={"secret": SECRET})
     assert response.status_code == 400

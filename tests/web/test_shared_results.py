@@ -12,13 +12,13 @@ def page(client, code):
 
 def counting_builds(monkeypatch):
     builds = []
-    original = services.results
+    original = services.results.results
 
     def counted(*args, **kwargs):
         builds.append(args[1])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "results", counted)
+    monkeypatch.setattr(services.results, "results", counted)
     return builds
 
 
@@ -36,14 +36,14 @@ def test_phones_share_one_build_until_something_changes(app, facilitator, run_co
 
     # Hidden by mistake, shown again, another one hidden: each phone sees exactly that.
     with app.app_context():
-        run = services.run_by_code(run_code)
-        refs = {i["text"]: i["ref"] for i in services.results(run, "needs")["ideas"]}
-        services.set_mark(run, "needs", "hide", refs["Ring oss"], True)
+        run = services.runs.run_by_code(run_code)
+        refs = {i["text"]: i["ref"] for i in services.results.results(run, "needs")["ideas"]}
+        services.board.set_mark(run, "needs", "hide", refs["Ring oss"], True)
     assert "Ring oss" not in page(readers[0], run_code)
     with app.app_context():
-        run = services.run_by_code(run_code)
-        services.set_mark(run, "needs", "hide", refs["Ring oss"], False)
-        services.set_mark(run, "needs", "hide", refs["Eksempler på sanksjoner"], True)
+        run = services.runs.run_by_code(run_code)
+        services.board.set_mark(run, "needs", "hide", refs["Ring oss"], False)
+        services.board.set_mark(run, "needs", "hide", refs["Eksempler på sanksjoner"], True)
     shown = page(readers[1], run_code)
     assert "Ring oss" in shown and "Eksempler på sanksjoner" not in shown
 

@@ -145,8 +145,8 @@ def test_a_handler_that_fails_answers_and_logs_one_line(sockets, run_code, caplo
     def broken(*args, **kwargs):
         raise RuntimeError("database is gone\nTraceback (most recent call last): forged")
 
-    monkeypatch.setattr(services, "participant_by_token", broken)
-    monkeypatch.setattr(services, "submit_answer", broken)
+    monkeypatch.setattr(services.joining, "participant_by_token", broken)
+    monkeypatch.setattr(services.votes, "submit_answer", broken)
     for event, arguments in (("participant:join", {"code": run_code}), ("vote", ONE_OBJECT["vote"])):
         caplog.clear()
         with caplog.at_level(logging.DEBUG):

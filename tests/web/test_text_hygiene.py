@@ -215,8 +215,8 @@ def test_a_refused_entry_is_named_and_the_earlier_answer_is_kept(app, client, fa
     ack = room.emit("vote", {"question": "needs", "fields": {"entry": ["Bedre\ud800 maler"]}}, callback=True)
     assert ack == {"ok": False, "code": "not_text", "error": ack["error"]} and NOT_TEXT_NB in ack["error"]
     with app.app_context():
-        run = services.run_by_code(run_code)
-        assert [e["text"] for e in services.results(run, "needs")["entries"]] == ["Mer dialog"]
+        run = services.runs.run_by_code(run_code)
+        assert [e["text"] for e in services.results.results(run, "needs")["entries"]] == ["Mer dialog"]
 
 
 def test_lengths_are_counted_after_normalisation(app, client, facilitator, run_code, room):
@@ -230,7 +230,7 @@ def test_lengths_are_counted_after_normalisation(app, client, facilitator, run_c
 def test_the_cli_export_writes_a_run_holding_text_stored_before_the_hygiene(app, run_code, tmp_path):
     join(app.test_client(), run_code, "Bord 1", "Kari")
     with app.app_context():
-        run = services.run_by_code(run_code)
+        run = services.runs.run_by_code(run_code)
         participant = db.session.query(Participant).one()
         db.session.add(Answer(run_id=run.id, participant_id=participant.id, question_id="needs",
                               items=[{"option": None, "text": "=Mer\ud800 dialog\x07", "rank": None}]))
@@ -276,7 +276,7 @@ def test_any_text_in_an_uploaded_workshop_file_leaves_the_console_and_its_runs_w
     created = facilitator.post("/facilitator/runs", data={"template": template_id, "language": "nb"})
     code = created.location.rstrip("/").rsplit("/", 1)[1]
     with app.app_context():
-        stored = services.template_of(services.run_by_code(code))
+        stored = services.runs.template_of(services.runs.run_by_code(code))
     for value in (*stored.title.values(), *stored.questions[0].options[0].label.values()):
         assert_clean(value)
         assert not any(unicodedata.category(c) == "Cf" for c in value)

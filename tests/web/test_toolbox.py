@@ -18,10 +18,10 @@ from ..conftest import QUESTIONS, ROOT, SECRET, join
 
 def test_rehearsal_results_equal_what_the_simulated_participants_sent(app, run_code):
     with app.test_request_context():
-        run = services.run_by_code(run_code)
-        sent = services.rehearse(run, participants=20, groups=4, seed=7)
+        run = services.runs.run_by_code(run_code)
+        sent = services.rehearsal.rehearse(run, participants=20, groups=4, seed=7)
         groups = {p.public_id: p.group.name for p in run.participants}
-        for question in services.questions_of(run):
+        for question in services.runs.questions_of(run):
             rows = []
             for (participant, question_id), fields in sent.items():
                 if question_id != question.id:
@@ -30,8 +30,8 @@ def test_rehearsal_results_equal_what_the_simulated_participants_sent(app, run_c
                     rows.append({"participant": participant, "group": groups[participant],
                                  "option": item.option, "text": item.text, "rank": item.rank,
                                  "place": item.place, "submitted_at": None})
-            expected = aggregate(question, rows, run.language, [g.name for g in services.groups_of(run)])
-            actual = services.results(run, question.id)
+            expected = aggregate(question, rows, run.language, [g.name for g in services.joining.groups_of(run)])
+            actual = services.results.results(run, question.id)
             assert actual["respondents"] == 20
             assert actual["options"] == expected["options"], question.id
             def answers(result):  # text entries are listed newest first: compare them as sets
@@ -41,12 +41,12 @@ def test_rehearsal_results_equal_what_the_simulated_participants_sent(app, run_c
 
 def test_rehearsal_is_seeded_and_clearing_starts_fresh(app, run_code):
     with app.test_request_context():
-        run = services.run_by_code(run_code)
-        first = services.rehearse(run, participants=6, groups=2, seed=3)
-        services.clear_run(run)
-        assert services.participant_count(run) == 0 and services.answer_rows(run) == []
-        assert all(s.status == "draft" for s in services.question_states(run).values())
-        second = services.rehearse(run, participants=6, groups=2, seed=3)
+        run = services.runs.run_by_code(run_code)
+        first = services.rehearsal.rehearse(run, participants=6, groups=2, seed=3)
+        services.runs.clear_run(run)
+        assert services.joining.participant_count(run) == 0 and services.votes.answer_rows(run) == []
+        assert all(s.status == "draft" for s in services.runs.question_states(run).values())
+        second = services.rehearsal.rehearse(run, participants=6, groups=2, seed=3)
         assert sorted(map(str, first.values())) == sorted(map(str, second.values()))
 
 
@@ -103,16 +103,16 @@ def test_validate_speaks_norwegian_by_default(tmp_path):
 
 def test_delete_leaves_nothing_of_the_run(app, facilitator, run_code):
     with app.test_request_context():
-        run = services.run_by_code(run_code)
-        services.rehearse(run, participants=5, groups=2, seed=1)
-        services.add_note(run, "goals", "Et notat")
-        services.set_mark(run, "goals", "pin", "trust", True)
-        services.plan_of(run)
+        run = services.runs.run_by_code(run_code)
+        services.rehearsal.rehearse(run, participants=5, groups=2, seed=1)
+        services.board.add_note(run, "goals", "Et notat")
+        services.board.set_mark(run, "goals", "pin", "trust", True)
+        services.plan.plan_of(run)
         run_id = run.id
     refused = facilitator.post(f"/facilitator/runs/{run_code}/delete", data={"code": "NOPE"})
     assert refused.status_code == 302
     with app.app_context():
-        assert services.run_by_code(run_code) is not None
+        assert services.runs.run_by_code(run_code) is not None
     facilitator.post(f"/facilitator/runs/{run_code}/delete", data={"code": run_code})
     with app.app_context():
         for table in inspect(db.engine).get_table_names():
@@ -131,7 +131,7 @@ def test_console_lists_templates_with_a_phone_preview_and_duplicates(tmp_path, m
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "t.sqlite"),
                       "QUESTIONS_DIR": str(folder), "RATELIMIT_ENABLED": False})
     with app.app_context():
-        services.ensure_facilitator_secret(SECRET)
+        services.secret.ensure_facilitator_secret(SECRET)
     client = app.test_client()
     client.post("/facilitator/login", data={"secret": SECRET})
     console = client.get("/facilitator/").get_data(as_text=True)
@@ -161,7 +161,7 @@ def test_projector_follows_the_facilitators_language_choice(app, facilitator):
     code = created.location.rsplit("/", 1)[1]
     with app.test_request_context():
         from workshop import presenter
-        run = services.run_by_code(code)
+        run = services.runs.run_by_code(code)
         assert presenter.results_payload(run, "categories")["text"].startswith("Do you know whether")
 
 
@@ -174,7 +174,7 @@ def test_the_commands_run_in_an_app_context_through_flasks_cli(app, run_code):
     secret = runner.invoke(args=["reset-secret"])
     assert secret.exit_code == 0 and secret.output.startswith("New facilitator secret: ")
     with app.app_context():
-        assert services.check_facilitator_secret(secret.output.split(": ", 1)[1].strip())
+        assert services.secret.check_facilitator_secret(secret.output.split(": ", 1)[1].strip())
 
 
 def test_flasks_own_commands_come_with_the_workshop_command(tmp_path):

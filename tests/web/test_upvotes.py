@@ -13,7 +13,7 @@ def test_upvote_once_each_never_ones_own_and_only_while_open(app, facilitator, r
     author.post(f"/r/{run_code}/answer/needs", data={"entry": ["Flere eksempler"]})
     voters = [join(app.test_client(), run_code, f"Bord {n}") for n in (2, 3)]
     with app.app_context():
-        ref = services.results(services.run_by_code(run_code), "needs")["ideas"][0]["ref"]
+        ref = services.results.results(services.runs.run_by_code(run_code), "needs")["ideas"][0]["ref"]
     phones = []
     for voter in voters:
         phone = socketio.test_client(app, flask_test_client=voter)
@@ -35,7 +35,7 @@ def test_upvote_once_each_never_ones_own_and_only_while_open(app, facilitator, r
     assert late_phone.emit("upvote", {"question": "needs", "ref": ref}, callback=True)["code"] == "closed"
     with app.app_context():
         assert db.session.query(Upvote).count() == 2
-        assert services.results(services.run_by_code(run_code), "needs")["ideas"][0]["votes"] == 2
+        assert services.results.results(services.runs.run_by_code(run_code), "needs")["ideas"][0]["votes"] == 2
 
 
 def test_phones_see_ideas_but_not_their_votes_before_reveal(app, facilitator, run_code):
@@ -51,7 +51,7 @@ def test_phones_see_ideas_but_not_their_votes_before_reveal(app, facilitator, ru
     page = reader.get(f"/r/{run_code}").get_data(as_text=True)
     assert "Mal for statusmøte" in page and "upvote-form" in page and "▲</span>" not in page
     with app.app_context():
-        ref = services.results(services.run_by_code(run_code), "needs")["ideas"][0]["ref"]
+        ref = services.results.results(services.runs.run_by_code(run_code), "needs")["ideas"][0]["ref"]
     response = reader.post(f"/r/{run_code}/upvote/needs", data={"ref": ref}, follow_redirects=True)
     assert response.status_code == 200
     with app.app_context():
@@ -69,5 +69,5 @@ def test_points_question_refuses_more_than_the_budget(app, facilitator):
     assert "110" in refused.get_data(as_text=True)
     phone.post(f"/r/{code}/answer/attention", data={"points_1": "80", "points_2": "20"})
     with app.app_context():
-        result = services.results(services.run_by_code(code), "attention")
+        result = services.results.results(services.runs.run_by_code(code), "attention")
     assert {o["key"]: o["points_total"] for o in result["options"]}["fuel_transport"] == 20

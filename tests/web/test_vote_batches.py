@@ -20,27 +20,27 @@ def stored(app):
 
 
 def vote(participant, question, *options, vote_id=None):
-    return services.Vote(participant.id, participant.run_id, question,
+    return services.votes.Vote(participant.id, participant.run_id, question,
                          {"option": list(options)}, vote_id)
 
 
 def test_one_batch_refuses_each_bad_vote_alone_and_keeps_the_rest(app, run_code):
     with app.app_context():
-        run = services.run_by_code(run_code)
-        services.open_question(run, "goals")  # "categories" stays closed
-        kari, ola, other = (services.join_run(run, "Bord 1", name) for name in ("Kari", "Ola", "Per"))
-        other_run = services.create_run(services.template_of(run))
-        stranger = services.join_run(other_run, "Bord 9", "Eva")
+        run = services.runs.run_by_code(run_code)
+        services.exercise.open_question(run, "goals")  # "categories" stays closed
+        kari, ola, other = (services.joining.join_run(run, "Bord 1", name) for name in ("Kari", "Ola", "Per"))
+        other_run = services.runs.create_run(services.runs.template_of(run))
+        stranger = services.joining.join_run(other_run, "Bord 9", "Eva")
         batch = [
             vote(kari, "goals", "trust"),
             vote(ola, "categories", "it"),            # closed
             vote(ola, "nope", "trust"),                # no such question
             vote(ola, "goals", *["trust"] * 9),        # malformed: the same option 9 times
-            services.Vote(stranger.id, run.id, "goals", {"option": ["env"]}, None),  # not of this run
+            services.votes.Vote(stranger.id, run.id, "goals", {"option": ["env"]}, None),  # not of this run
             vote(ola, "goals", "env"),
             vote(kari, "goals", "digital", vote_id="later"),  # Kari again: the later one wins
         ]
-        outcomes = services.write_votes(batch)
+        outcomes = services.votes.write_votes(batch)
         codes = [o.code if isinstance(o, AnswerError) else [i.option for i in o] for o in outcomes]
         assert codes[0] == ["trust"] and codes[5] == ["env"] and codes[6] == ["digital"]
         assert codes[1] == "closed" and codes[2] == "unknown_question" and codes[4] == "not_joined"
@@ -51,11 +51,11 @@ def test_one_batch_refuses_each_bad_vote_alone_and_keeps_the_rest(app, run_code)
 
 def test_a_vote_from_a_deleted_participant_is_refused_and_the_rest_of_its_batch_counts(app, run_code):
     with app.app_context():
-        run = services.run_by_code(run_code)
-        services.open_question(run, "goals")
-        kari, ola = services.join_run(run, "Bord 1", "Kari"), services.join_run(run, "Bord 2", "Ola")
-        gone = services.Vote(10_000, run.id, "goals", {"option": ["env"]}, None)
-        outcomes = services.write_votes([vote(kari, "goals", "trust"), gone, vote(ola, "goals", "env")])
+        run = services.runs.run_by_code(run_code)
+        services.exercise.open_question(run, "goals")
+        kari, ola = services.joining.join_run(run, "Bord 1", "Kari"), services.joining.join_run(run, "Bord 2", "Ola")
+        gone = services.votes.Vote(10_000, run.id, "goals", {"option": ["env"]}, None)
+        outcomes = services.votes.write_votes([vote(kari, "goals", "trust"), gone, vote(ola, "goals", "env")])
         assert isinstance(outcomes[1], AnswerError) and outcomes[1].code == "not_joined"
         kari_id, ola_id = kari.id, ola.id
     assert stored(app) == {(kari_id, "goals"): ["trust"], (ola_id, "goals"): ["env"]}
@@ -120,10 +120,10 @@ def test_a_vote_whose_check_fails_unexpectedly_is_refused_alone(app, run_code, m
 
     monkeypatch.setattr(TYPES["choice"], "check_answer", check)
     with app.app_context():
-        run = services.run_by_code(run_code)
-        services.open_question(run, "goals")
-        kari, ola = services.join_run(run, "Bord 1", "Kari"), services.join_run(run, "Bord 2", "Ola")
-        outcomes = services.write_votes([vote(kari, "goals", "trust"), vote(ola, "goals", "boom")])
+        run = services.runs.run_by_code(run_code)
+        services.exercise.open_question(run, "goals")
+        kari, ola = services.joining.join_run(run, "Bord 1", "Kari"), services.joining.join_run(run, "Bord 2", "Ola")
+        outcomes = services.votes.write_votes([vote(kari, "goals", "trust"), vote(ola, "goals", "boom")])
         assert [i.option for i in outcomes[0]] == ["trust"]
         assert isinstance(outcomes[1], AnswerError) and outcomes[1].code == "malformed"
         kari_id = kari.id

@@ -39,7 +39,7 @@ def mark(code: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.set_mark(run, form.question_id.data, form.kind.data, form.ref.data, form.on.data == "1")
+        services.board.set_mark(run, form.question_id.data, form.kind.data, form.ref.data, form.on.data == "1")
     except LookupError:
         abort(404)
     return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
@@ -53,7 +53,7 @@ def merge(code: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.merge_ideas(run, form.question_id.data, form.source.data, form.target.data)
+        services.ideas.merge_ideas(run, form.question_id.data, form.source.data, form.target.data)
     except LookupError:
         abort(400)
     return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
@@ -66,9 +66,9 @@ def add_note(code: str):
     form = NoteForm()
     if form.validate_on_submit():
         question_id = form.question_id.data or None
-        if question_id and services.template_of(run).question(question_id) is None:
+        if question_id and services.runs.template_of(run).question(question_id) is None:
             abort(404)
-        services.add_note(run, question_id, form.text.data)
+        services.board.add_note(run, question_id, form.text.data)
     else:  # text that is not text is named as such; otherwise the note was empty or too long
         flash(form.text.process_errors[0] if form.text.process_errors
               else _("A note needs text, at most 500 characters."), "error")
@@ -79,7 +79,7 @@ def add_note(code: str):
 @facilitator_required
 def delete_note(code: str, note_id: int):
     run = run_or_404(code)
-    services.delete_note(run, note_id)
+    services.board.delete_note(run, note_id)
     return redirect(url_for(".board", code=run.code))
 
 
@@ -90,13 +90,13 @@ def share_board(code: str):
     form = ShareForm()
     if not form.validate_on_submit():
         abort(400)
-    services.share_board(run, form.on.data == "1")
+    services.board.share_board(run, form.on.data == "1")
     return redirect(url_for(".board", code=run.code))
 
 
 def _plan_form(run, suggestions, lang, formdata=None):
     form = PlanForm(formdata=formdata) if formdata is not None else PlanForm(
-        data={"goals": [_goal_form_data(g) for g in services.plan_of(run).goals]})
+        data={"goals": [_goal_form_data(g) for g in services.plan.plan_of(run).goals]})
     blank = [("", "—")]
     for entry in form.goals:
         entry.category.choices = blank + choices(suggestions, "categories", lang)
@@ -138,14 +138,14 @@ def _goal_from_form(entry, previous: dict | None) -> dict:
 @facilitator_required
 def plan(code: str):
     run = run_or_404(code)
-    suggestions = services.plan_suggestions(run)
+    suggestions = services.plan.plan_suggestions(run)
     if suggestions is None:
         return render_template("error.html", message=_("This workshop has no plan suggestions.")), 404
     lang = run.language
     if request.method == "POST":
         form = _plan_form(run, suggestions, lang, request.form)
         if form.validate_on_submit():
-            previous = services.plan_of(run).goals
+            previous = services.plan.plan_of(run).goals
             goals = [
                 _goal_from_form(entry, previous[n] if n < len(previous) else None)
                 for n, entry in enumerate(form.goals) if not entry.remove.data
@@ -153,15 +153,15 @@ def plan(code: str):
             if request.form.get("add_goal"):
                 goals.append({"goal": _("New goal"), "goal_key": "", "report_to": [],
                               "supplier_questions": [], "sanctions": [], "incentives": []})
-            services.save_plan(run, goals[:8])
+            services.plan.save_plan(run, goals[:8])
             flash(_("The plan is saved."), "ok")
             return redirect(url_for(".plan", code=run.code))
         flash(_("The plan was not saved: see the marked fields."), "error")
     else:
         form = _plan_form(run, suggestions, lang)
     return render_template("facilitator/plan.html", run=run, form=form, redraft=RedraftForm(),
-                           rows=services.plan_rows(run), code=presenter.format_code(run.code),
-                           title=presenter.localize(services.template_of(run).title, run.language))
+                           rows=services.plan.plan_rows(run), code=presenter.format_code(run.code),
+                           title=presenter.localize(services.runs.template_of(run).title, run.language))
 
 
 @bp.route("/runs/<code>/plan/redraft", methods=["POST"])
@@ -171,7 +171,7 @@ def redraft_plan(code: str):
     form = RedraftForm()
     if not form.validate_on_submit():
         abort(400)
-    services.redraft_plan(run, int(form.count.data))
+    services.plan.redraft_plan(run, int(form.count.data))
     flash(_("A new draft was made from the current results."), "ok")
     return redirect(url_for(".plan", code=run.code))
 
@@ -183,7 +183,7 @@ def export_csv(code: str, table: str):
     if table not in EXPORT_TABLES:
         abort(404)
     sep = "," if request.args.get("sep") in (",", "comma") else ";"
-    body = exports.to_csv(services.export_tables(run)[table], sep=sep)
+    body = exports.to_csv(services.exports.export_tables(run)[table], sep=sep)
     return _download(body, f"{run.code}-{table}.csv", "text/csv; charset=utf-8")
 
 
@@ -191,7 +191,7 @@ def export_csv(code: str, table: str):
 @facilitator_required
 def export_xlsx(code: str):
     run = run_or_404(code)
-    body = exports.to_xlsx(services.export_tables(run))
+    body = exports.to_xlsx(services.exports.export_tables(run))
     return _download(body, f"{run.code}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

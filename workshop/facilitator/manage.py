@@ -34,7 +34,7 @@ def rehearse(code: str):
     def run_rehearsal(run_id: int) -> None:
         with app.test_request_context():
             try:
-                services.rehearse(db.session.get(type(run), run_id), sleep=socketio.sleep, **settings)
+                services.rehearsal.rehearse(db.session.get(type(run), run_id), sleep=socketio.sleep, **settings)
             except Exception:  # a failed rehearsal must not take the server with it
                 app.logger.exception("rehearsal of run %s failed", run_id)
             finally:
@@ -59,7 +59,7 @@ def _confirmed(run) -> bool:
 def clear(code: str):
     run = run_or_404(code)
     if _confirmed(run):
-        services.clear_run(run)
+        services.runs.clear_run(run)
         flash(_("The run is empty and ready for the real room."), "ok")
     return redirect(url_for(".run_console", code=run.code))
 
@@ -70,7 +70,7 @@ def delete(code: str):
     run = run_or_404(code)
     if not _confirmed(run):
         return redirect(url_for(".run_console", code=run.code))
-    services.delete_run(run)
+    services.runs.delete_run(run)
     flash(_("The run and all its participants' data are deleted."), "ok")
     return redirect(url_for(".console"))
 

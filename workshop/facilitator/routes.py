@@ -29,11 +29,11 @@ from .forms import ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseF
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
 ACTIONS = {
-    "open": services.open_question,
-    "close": services.close_question,
-    "reveal": lambda run, qid: services.set_revealed(run, qid, True),
-    "hide": lambda run, qid: services.set_revealed(run, qid, False),
-    "project": services.project_question,
+    "open": services.exercise.open_question,
+    "close": services.exercise.close_question,
+    "reveal": lambda run, qid: services.exercise.set_revealed(run, qid, True),
+    "hide": lambda run, qid: services.exercise.set_revealed(run, qid, False),
+    "project": services.exercise.project_question,
 }
 
 
@@ -46,7 +46,7 @@ def join_url(run) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        if services.check_facilitator_secret(form.secret.data):
+        if services.secret.check_facilitator_secret(form.secret.data):
             sign_in_facilitator()
             target = request.args.get("next") or ""
             if not target.startswith("/") or target.startswith("//"):
@@ -75,8 +75,8 @@ def console():
         form.template.data = current_app.config["DEFAULT_TEMPLATE"]
     runs = [
         {"code": r.code, "display_code": format_code(r.code), "template": r.template_id,
-         "created_at": r.created_at, "participants": services.participant_count(r)}
-        for r in services.all_runs()
+         "created_at": r.created_at, "participants": services.joining.participant_count(r)}
+        for r in services.runs.all_runs()
     ]
     broken = [{"name": f.name, "problems": [p.render(gettext) for p in f.problems]}
               for f in files if not f.ok]
@@ -95,7 +95,7 @@ def create_run():
     if not form.validate_on_submit():
         flash(_("Choose a workshop template that has no errors."), "error")
         return redirect(url_for(".console"))
-    run = services.create_run(files[form.template.data].template, form.language.data)
+    run = services.runs.create_run(files[form.template.data].template, form.language.data)
     return redirect(url_for(".run_console", code=run.code))
 
 
@@ -103,21 +103,21 @@ def create_run():
 @facilitator_required
 def run_console(code: str):
     run = run_or_404(code)
-    template = services.template_of(run)
-    states = services.question_states(run)
+    template = services.runs.template_of(run)
+    states = services.runs.question_states(run)
     questions = [
         {"id": q.id, "text": presenter.localized(q.text), "type": q.type, "top": q.top,
          "draws_items": bool(q.items_from),
-         "status": services.status_of(states[q.id]), "revealed": states[q.id].revealed,
+         "status": services.runs.status_of(states[q.id]), "revealed": states[q.id].revealed,
          "projected": run.projected_question_id == q.id,
          "closes_at": presenter.epoch_ms(states[q.id].closes_at),
-         "answers": services.answer_count(run, q.id)}
+         "answers": services.votes.answer_count(run, q.id)}
         for q in template.questions
     ]
     return render_template(
         "facilitator/run.html", run=run, code=format_code(run.code), join_url=join_url(run),
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
-        participants=services.participant_count(run), rehearse_form=RehearseForm(),
+        participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
         confirm_form=ConfirmCodeForm(),
     )
 
@@ -127,11 +127,11 @@ def run_console(code: str):
 def question_action(code: str, question_id: str, action: str):
     run = run_or_404(code)
     handler = ACTIONS.get(action)
-    if handler is None or services.template_of(run).question(question_id) is None:
+    if handler is None or services.runs.template_of(run).question(question_id) is None:
         abort(404)
     top = request.form.get("top", "")
     if action == "open" and top.isdigit() and 1 <= int(top) <= 20:
-        services.open_question(run, question_id, top=int(top))  # how many goals the fruit board takes
+        services.exercise.open_question(run, question_id, top=int(top))  # how many goals the fruit board takes
     else:
         handler(run, question_id)
     return redirect(url_for(".run_console", code=run.code))
@@ -141,7 +141,7 @@ def question_action(code: str, question_id: str, action: str):
 @facilitator_required
 def open_all(code: str):
     run = run_or_404(code)
-    services.open_all(run)
+    services.exercise.open_all(run)
     return redirect(url_for(".run_console", code=run.code))
 
 

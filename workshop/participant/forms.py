@@ -4,7 +4,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..form_text import name_filter
-from ..services import MAX_DISPLAY_NAME, MAX_GROUP_NAME
+from ..services.joining import MAX_DISPLAY_NAME, MAX_GROUP_NAME
 
 
 class CodeForm(FlaskForm):

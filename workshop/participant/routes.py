@@ -28,7 +28,7 @@ bp = Blueprint("participant", __name__)
 
 
 def _current_participant(run):
-    return services.participant_by_token(run, participant_token(run))
+    return services.joining.participant_by_token(run, participant_token(run))
 
 
 def _join_limit() -> str:
@@ -67,7 +67,7 @@ unknown_codes_linked = limiter.shared_limit(
 def index():
     form = CodeForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
-        run = services.run_by_code(form.code.data)
+        run = services.runs.run_by_code(form.code.data)
         if run is not None:
             return redirect(url_for(".join", code=run.code))
         g.unknown_code = True
@@ -84,23 +84,23 @@ def join(code: str):
     run = run_or_404(code)
     if _current_participant(run) is not None:
         return redirect(url_for(".run_page", code=run.code))
-    groups = services.groups_of(run)
+    groups = services.joining.groups_of(run)
     form = JoinForm()
     form.group.choices = [(g.name, g.name) for g in groups]
     if form.validate_on_submit():
         group_name = (form.new_group.data or "").strip() or (form.group.data or "")
         try:
-            participant = services.join_run(
+            participant = services.joining.join_run(
                 run, group_name, form.display_name.data or "", session.get("lang", "nb")
             )
-        except services.JoinError as error:
+        except services.joining.JoinError as error:
             form.new_group.errors.append(_("Pick your group or write its name."))
             if error.code == "group_too_long":
                 form.new_group.errors[-1] = _("The group name is too long.")
         else:
             remember_participant(run, participant.token)
             return redirect(url_for(".run_page", code=run.code))
-    template = services.template_of(run)
+    template = services.runs.template_of(run)
     return render_template(
         "participant/join.html", form=form, run=run,
         title=presenter.localized(template.title), code=presenter.format_code(run.code),
@@ -153,14 +153,14 @@ def _participant_post(code: str, question_id: str, action, done_message: str):
 def answer(code: str, question_id: str):
     fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
     return _participant_post(
-        code, question_id, lambda p: services.submit_answer(p, question_id, fields),
+        code, question_id, lambda p: services.votes.submit_answer(p, question_id, fields),
         _("Your answer is saved. You can change it while the question is open."))
 
 
 @bp.route("/r/<code>/upvote/<question_id>", methods=["POST"])
 def upvote(code: str, question_id: str):
     return _participant_post(
-        code, question_id, lambda p: services.upvote(p, question_id, request.form.get("ref", "")),
+        code, question_id, lambda p: services.ideas.upvote(p, question_id, request.form.get("ref", "")),
         _("Your upvote is counted."))
 
 
@@ -200,8 +200,8 @@ def plan(code: str):
     run = run_or_404(code)
     if _current_participant(run) is None:
         return redirect(url_for(".join", code=run.code))
-    if services.plan_suggestions(run) is None or not run.board_shared:
+    if services.plan.plan_suggestions(run) is None or not run.board_shared:
         abort(404, description=_("The plan is shown here when the facilitator shares it."))
-    template = services.template_of(run)
-    return render_template("plan_view.html", run=run, rows=services.plan_rows(run),
+    template = services.runs.template_of(run)
+    return render_template("plan_view.html", run=run, rows=services.plan.plan_rows(run),
                            title=presenter.localized(template.title), code=presenter.format_code(run.code))

@@ -15,7 +15,7 @@ bp = Blueprint("projector", __name__, url_prefix="/projector")
 @facilitator_required
 def projector(code: str):
     run = run_or_404(code)
-    template = services.template_of(run)
+    template = services.runs.template_of(run)
     return render_template(
         "projector/projector.html", run=run, code=format_code(run.code),
         title=presenter.localize(template.title, run.language),

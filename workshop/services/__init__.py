@@ -1,0 +1,20 @@
+"""The use cases, one module per concern. Routes, Socket.IO events and commands call these; they
+hold no HTTP details and push nothing themselves: they announce changes (workshop.changes).
+
+    runs       creating, finding, clearing and deleting runs; their questions' state
+    exercise   the facilitator steering questions: open, close, reveal, project
+    joining    tables and participants
+    votes      checking and writing votes in batches (the group commit); answers as rows
+    results    each question's aggregate and board
+    board      pins, hides, merges, notes, sharing the board
+    ideas      upvotes on written ideas
+    plan       the starter follow-up plan
+    exports    the run as tables
+    rehearsal  simulated participants
+    secret     the facilitator's secret
+"""
+
+from . import board, exercise, exports, ideas, joining, plan, rehearsal, results, runs, secret, votes
+
+__all__ = ["board", "exercise", "exports", "ideas", "joining", "plan", "rehearsal", "results", "runs",
+           "secret", "votes"]

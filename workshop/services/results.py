@@ -1,0 +1,82 @@
+"""Results: each question's aggregate (shared between phones), and every question's board."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import func, select
+
+from ..domain.aggregate import IdeaMarks
+from ..domain.question_types import aggregate, build_board
+from ..extensions import db
+from ..models import Answer, BoardMark, Participant, QuestionState, Run, Upvote
+from .board import marked
+from .joining import groups_of
+from .runs import question_of, questions_of
+from .votes import answer_rows
+
+
+def results(run: Run, question_id: str, lang: str | None = None) -> dict:
+    question = question_of(run, question_id)
+    group_names = [g.name for g in groups_of(run)]
+    return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names,
+                     hidden=marked(run, "hide", question_id),
+                     ideas=idea_marks(run, question_id) if question.upvotes else None)
+
+
+_shared_results: dict[tuple, tuple[tuple, dict]] = {}
+
+
+def shared_results(run: Run, question_id: str, lang: str, version: tuple) -> dict:
+    """results() for the many phones that fetch their page at the same moment (after a
+    reveal, a whole hall at once): built once per change of what goes into them, then shared.
+    The version (results_versions) is read from the database, so every process of a
+    scale-out agrees with it. The dict is shared: read it, never change it."""
+    key = (run.id, run.code, run.created_at, question_id, lang)
+    cached = _shared_results.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    result = results(run, question_id, lang)
+    _shared_results[key] = (version, result)
+    return result
+
+
+def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, tuple]:
+    """Per question, a summary of everything its results are built from: it changes
+    whenever they would."""
+    def by_question(model, *columns):
+        rows = db.session.execute(select(model.question_id, func.count(), *columns)
+                                  .where(model.run_id == run.id).group_by(model.question_id))
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    answers = by_question(Answer, func.max(Answer.submitted_at), func.max(Answer.id))
+    # Marks are only added and removed, and each new one is later than every other: no
+    # two different sets of marks have the same count and newest time.
+    marks = by_question(BoardMark, func.max(BoardMark.created_at), func.max(BoardMark.id))
+    upvotes = by_question(Upvote, func.max(Upvote.id))
+    people = tuple(db.session.execute(select(func.count(), func.max(Participant.id))
+                                      .where(Participant.run_id == run.id)).one())
+    return {question_id: (answers.get(question_id), marks.get(question_id),
+                          upvotes.get(question_id), people, (state.opened_at, state.revealed))
+            for question_id, state in states.items()}
+
+
+def idea_marks(run: Run, question_id: str) -> IdeaMarks:
+    votes: dict[str, set[str]] = {}
+    rows = db.session.execute(
+        select(Upvote.ref, Upvote.participant_id).filter_by(run_id=run.id, question_id=question_id)
+    )
+    for ref, participant_id in rows:
+        votes.setdefault(ref, set()).add(str(participant_id))
+    merged = dict(ref.split(">", 1) for ref in marked(run, "merge", question_id) if ">" in ref)
+    return IdeaMarks(votes=votes, merged=merged, answered=marked(run, "answered", question_id))
+
+
+def boards(run: Run, lang: str | None = None) -> list[dict]:
+    """Every question's board, in template order, with the facilitator's pins applied."""
+    pins = marked(run, "pin")
+    boards = []
+    for question in questions_of(run):
+        result = results(run, question.id, lang)
+        boards.append(dict(build_board(question, result, pins), result=result))
+    return boards
