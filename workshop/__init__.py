@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
-from . import broadcast, live, ratelimit, security, services
+from . import broadcast, facilitator, live, participant, projector, ratelimit, security, services, vendor
 from . import cli as commands
 from .config import Config
 from .domain.question_types import TYPES as QUESTION_TYPE_REGISTRY
@@ -79,17 +79,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     broadcast.init_app(app)
 
-    from .facilitator import board as _facilitator_board  # noqa: F401 (its routes join the blueprint)
-    from .facilitator import manage as _facilitator_manage  # noqa: F401 (likewise)
-    from .facilitator.routes import bp as facilitator_bp
-    from .participant.routes import bp as participant_bp
-    from .projector.routes import bp as projector_bp
-    from .vendor import bp as vendor_bp
-
-    app.register_blueprint(participant_bp)
-    app.register_blueprint(facilitator_bp)
-    app.register_blueprint(projector_bp)
-    app.register_blueprint(vendor_bp)
+    for package in (participant, facilitator, projector, vendor):
+        app.register_blueprint(package.blueprint())
 
     _register_page_helpers(app)
     # Every value a page shows passes here: a stored text UTF-8 cannot encode (from before

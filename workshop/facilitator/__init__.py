@@ -1,0 +1,40 @@
+"""The facilitator's pages: the console and the run's controls (routes), the board, plan and
+exports (board), rehearsal, clearing and the workshop files (manage). Every route is listed here."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import board, manage, routes
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+    bp.add_url_rule("/login", view_func=routes.login, methods=["GET", "POST"])
+    bp.add_url_rule("/logout", view_func=routes.logout, methods=["POST"])
+    bp.add_url_rule("/", view_func=routes.console)
+    bp.add_url_rule("/runs", view_func=routes.create_run, methods=["POST"])
+    bp.add_url_rule("/runs/<code>", view_func=routes.run_console)
+    bp.add_url_rule("/runs/<code>/questions/<question_id>/<action>", view_func=routes.question_action, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/open-all", view_func=routes.open_all, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/qr.svg", view_func=routes.qr_code)
+
+    bp.add_url_rule("/runs/<code>/board", view_func=board.board)
+    bp.add_url_rule("/runs/<code>/board/fragment", view_func=board.board_fragment)
+    bp.add_url_rule("/runs/<code>/board/mark", view_func=board.mark, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/board/merge", view_func=board.merge, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/board/notes", view_func=board.add_note, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/board/notes/<int:note_id>/delete", view_func=board.delete_note, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/board/share", view_func=board.share_board, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/plan", view_func=board.plan, methods=["GET", "POST"])
+    bp.add_url_rule("/runs/<code>/plan/redraft", view_func=board.redraft_plan, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/export/<table>.csv", view_func=board.export_csv)
+    bp.add_url_rule("/runs/<code>/export/workbook.xlsx", view_func=board.export_xlsx)
+
+    bp.add_url_rule("/runs/<code>/rehearse", view_func=manage.rehearse, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/clear", view_func=manage.clear, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/delete", view_func=manage.delete, methods=["POST"])
+    bp.add_url_rule("/templates/<template_id>", view_func=manage.template_preview)
+    bp.add_url_rule("/templates/<template_id>/duplicate", view_func=manage.duplicate_template, methods=["POST"])
+    bp.add_url_rule("/templates", view_func=manage.upload_template, methods=["POST"])
+    return bp

@@ -10,12 +10,10 @@ from ..auth import facilitator_required, run_or_404
 from ..domain import exports
 from ..domain.plan import PLAN_FIELDS, choices
 from .forms import MarkForm, MergeForm, NoteForm, PlanForm, RedraftForm, ShareForm
-from .routes import bp
 
 EXPORT_TABLES = ("answers", "groups", "plan")
 
 
-@bp.route("/runs/<code>/board")
 @facilitator_required
 def board(code: str):
     run = run_or_404(code)
@@ -24,14 +22,12 @@ def board(code: str):
                            share_form=ShareForm())
 
 
-@bp.route("/runs/<code>/board/fragment")
 @facilitator_required
 def board_fragment(code: str):
     run = run_or_404(code)
     return render_template("_board.html", board=presenter.board_page(run, controls=True))
 
 
-@bp.route("/runs/<code>/board/mark", methods=["POST"])
 @facilitator_required
 def mark(code: str):
     run = run_or_404(code)
@@ -45,7 +41,6 @@ def mark(code: str):
     return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
 
 
-@bp.route("/runs/<code>/board/merge", methods=["POST"])
 @facilitator_required
 def merge(code: str):
     run = run_or_404(code)
@@ -59,7 +54,6 @@ def merge(code: str):
     return redirect(url_for(".board", code=run.code, _anchor=f"board-{form.question_id.data}"))
 
 
-@bp.route("/runs/<code>/board/notes", methods=["POST"])
 @facilitator_required
 def add_note(code: str):
     run = run_or_404(code)
@@ -75,7 +69,6 @@ def add_note(code: str):
     return redirect(url_for(".board", code=run.code))
 
 
-@bp.route("/runs/<code>/board/notes/<int:note_id>/delete", methods=["POST"])
 @facilitator_required
 def delete_note(code: str, note_id: int):
     run = run_or_404(code)
@@ -83,7 +76,6 @@ def delete_note(code: str, note_id: int):
     return redirect(url_for(".board", code=run.code))
 
 
-@bp.route("/runs/<code>/board/share", methods=["POST"])
 @facilitator_required
 def share_board(code: str):
     run = run_or_404(code)
@@ -134,7 +126,6 @@ def _goal_from_form(entry, previous: dict | None) -> dict:
     }
 
 
-@bp.route("/runs/<code>/plan", methods=["GET", "POST"])
 @facilitator_required
 def plan(code: str):
     run = run_or_404(code)
@@ -164,7 +155,6 @@ def plan(code: str):
                            title=presenter.localize(services.runs.template_of(run).title, run.language))
 
 
-@bp.route("/runs/<code>/plan/redraft", methods=["POST"])
 @facilitator_required
 def redraft_plan(code: str):
     run = run_or_404(code)
@@ -176,7 +166,6 @@ def redraft_plan(code: str):
     return redirect(url_for(".plan", code=run.code))
 
 
-@bp.route("/runs/<code>/export/<table>.csv")
 @facilitator_required
 def export_csv(code: str, table: str):
     run = run_or_404(code)
@@ -187,7 +176,6 @@ def export_csv(code: str, table: str):
     return _download(body, f"{run.code}-{table}.csv", "text/csv; charset=utf-8")
 
 
-@bp.route("/runs/<code>/export/workbook.xlsx")
 @facilitator_required
 def export_xlsx(code: str):
     run = run_or_404(code)

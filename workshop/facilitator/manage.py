@@ -15,10 +15,8 @@ from ..domain.questions import TemplateError
 from ..extensions import db, socketio
 from ..templates_io import find_template, list_template_files, load_template_text
 from .forms import ConfirmCodeForm, DuplicateForm, RehearseForm, UploadForm
-from .routes import bp
 
 
-@bp.route("/runs/<code>/rehearse", methods=["POST"])
 @facilitator_required
 def rehearse(code: str):
     run = run_or_404(code)
@@ -54,7 +52,6 @@ def _confirmed(run) -> bool:
     return False
 
 
-@bp.route("/runs/<code>/clear", methods=["POST"])
 @facilitator_required
 def clear(code: str):
     run = run_or_404(code)
@@ -64,7 +61,6 @@ def clear(code: str):
     return redirect(url_for(".run_console", code=run.code))
 
 
-@bp.route("/runs/<code>/delete", methods=["POST"])
 @facilitator_required
 def delete(code: str):
     run = run_or_404(code)
@@ -75,7 +71,6 @@ def delete(code: str):
     return redirect(url_for(".console"))
 
 
-@bp.route("/templates/<template_id>")
 @facilitator_required
 def template_preview(template_id: str):
     found = find_template(current_app.config["QUESTIONS_DIR"], template_id)
@@ -86,7 +81,6 @@ def template_preview(template_id: str):
                            duplicate_form=DuplicateForm())
 
 
-@bp.route("/templates/<template_id>/duplicate", methods=["POST"])
 @facilitator_required
 def duplicate_template(template_id: str):
     folder = current_app.config["QUESTIONS_DIR"]
@@ -111,7 +105,6 @@ def duplicate_template(template_id: str):
     return redirect(url_for(".template_preview", template_id=form.new_id.data))
 
 
-@bp.route("/templates", methods=["POST"])
 @facilitator_required
 def upload_template():
     form = UploadForm()

@@ -6,7 +6,6 @@ import io
 
 import segno
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -26,8 +25,6 @@ from ..extensions import limiter
 from ..templates_io import list_template_files
 from .forms import ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseForm, UploadForm
 
-bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
-
 ACTIONS = {
     "open": services.exercise.open_question,
     "close": services.exercise.close_question,
@@ -41,7 +38,6 @@ def join_url(run) -> str:
     return url_for("participant.join", code=run.code, _external=True)
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 def login():
     form = LoginForm()
@@ -56,13 +52,11 @@ def login():
     return render_template("facilitator/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
 def logout():
     session.clear()
     return redirect(url_for("participant.index"))
 
 
-@bp.route("/")
 @facilitator_required
 def console():
     files = list_template_files(current_app.config["QUESTIONS_DIR"])
@@ -86,7 +80,6 @@ def console():
                            templates=templates, upload_form=UploadForm())
 
 
-@bp.route("/runs", methods=["POST"])
 @facilitator_required
 def create_run():
     files = {f.template.id: f for f in list_template_files(current_app.config["QUESTIONS_DIR"]) if f.ok}
@@ -99,7 +92,6 @@ def create_run():
     return redirect(url_for(".run_console", code=run.code))
 
 
-@bp.route("/runs/<code>")
 @facilitator_required
 def run_console(code: str):
     run = run_or_404(code)
@@ -122,7 +114,6 @@ def run_console(code: str):
     )
 
 
-@bp.route("/runs/<code>/questions/<question_id>/<action>", methods=["POST"])
 @facilitator_required
 def question_action(code: str, question_id: str, action: str):
     run = run_or_404(code)
@@ -137,7 +128,6 @@ def question_action(code: str, question_id: str, action: str):
     return redirect(url_for(".run_console", code=run.code))
 
 
-@bp.route("/runs/<code>/open-all", methods=["POST"])
 @facilitator_required
 def open_all(code: str):
     run = run_or_404(code)
@@ -145,7 +135,6 @@ def open_all(code: str):
     return redirect(url_for(".run_console", code=run.code))
 
 
-@bp.route("/runs/<code>/qr.svg")
 @facilitator_required
 def qr_code(code: str):
     run = run_or_404(code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -23,8 +22,6 @@ from ..extensions import limiter
 from ..messages import answer_error_message
 from ..ratelimit import vote_allowed
 from .forms import AnswerForm, CodeForm, JoinForm
-
-bp = Blueprint("participant", __name__)
 
 
 def _current_participant(run):
@@ -61,7 +58,6 @@ unknown_codes_linked = limiter.shared_limit(
     _unknown_code_limit, UNKNOWN_CODES_SCOPE, deduct_when=_looked_up_an_unknown_code)
 
 
-@bp.route("/", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
 @unknown_codes_typed
 def index():
@@ -75,7 +71,6 @@ def index():
     return render_template("participant/index.html", form=form)
 
 
-@bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
 # Its own scope: a lookup must not share a counter with joining should both limits be set alike.
 @limiter.limit(_join_page_limit, methods=["GET"], scope="lookup")
@@ -108,7 +103,6 @@ def join(code: str):
     )
 
 
-@bp.route("/r/<code>")
 def run_page(code: str):
     run = run_or_404(code)
     participant = _current_participant(run)
@@ -120,7 +114,6 @@ def run_page(code: str):
     )
 
 
-@bp.route("/r/<code>/questions")
 def questions_fragment(code: str):
     run = run_or_404(code)
     participant = _current_participant(run)
@@ -149,7 +142,6 @@ def _participant_post(code: str, question_id: str, action, done_message: str):
     return redirect(url_for(".run_page", code=run.code, _anchor=f"q-{question_id}"))
 
 
-@bp.route("/r/<code>/answer/<question_id>", methods=["POST"])
 def answer(code: str, question_id: str):
     fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
     return _participant_post(
@@ -157,14 +149,12 @@ def answer(code: str, question_id: str):
         _("Your answer is saved. You can change it while the question is open."))
 
 
-@bp.route("/r/<code>/upvote/<question_id>", methods=["POST"])
 def upvote(code: str, question_id: str):
     return _participant_post(
         code, question_id, lambda p: services.ideas.upvote(p, question_id, request.form.get("ref", "")),
         _("Your upvote is counted."))
 
 
-@bp.route("/lang/<lang>", methods=["POST"])
 def set_language(lang: str):
     if lang in ("nb", "en"):
         session["lang"] = lang
@@ -174,7 +164,6 @@ def set_language(lang: str):
     return redirect(target)
 
 
-@bp.route("/r/<code>/board")
 def board(code: str):
     run = run_or_404(code)
     if _current_participant(run) is None:
@@ -182,7 +171,6 @@ def board(code: str):
     return render_template("participant/board.html", run=run, board=_shared_board(run))
 
 
-@bp.route("/r/<code>/board/fragment")
 def board_fragment(code: str):
     run = run_or_404(code)
     if _current_participant(run) is None:
@@ -195,7 +183,6 @@ def _shared_board(run):
     return presenter.board_page(run) if run.board_shared else None
 
 
-@bp.route("/r/<code>/plan")
 def plan(code: str):
     run = run_or_404(code)
     if _current_participant(run) is None:

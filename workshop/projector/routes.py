@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import render_template, url_for
 
 from .. import presenter, services
 from ..auth import facilitator_required, run_or_404
 from ..domain.codes import format_code
 
-bp = Blueprint("projector", __name__, url_prefix="/projector")
 
-
-@bp.route("/<code>")
 @facilitator_required
 def projector(code: str):
     run = run_or_404(code)
@@ -24,7 +21,6 @@ def projector(code: str):
     )
 
 
-@bp.route("/<code>/board")
 @facilitator_required
 def board(code: str):
     run = run_or_404(code)
@@ -34,7 +30,6 @@ def board(code: str):
     )
 
 
-@bp.route("/<code>/board/fragment")
 @facilitator_required
 def board_fragment(code: str):
     run = run_or_404(code)

@@ -6,9 +6,8 @@ import os
 
 from flask import Blueprint, abort, send_file
 
-bp = Blueprint("vendor", __name__)
-
-NODE_MODULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "node_modules")
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NODE_MODULES = os.path.join(REPOSITORY, "node_modules")
 FILES = {
     "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
     "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
@@ -16,7 +15,6 @@ FILES = {
 }
 
 
-@bp.route("/vendor/<name>")
 def vendor_file(name: str):
     relative = FILES.get(name)
     if relative is None:
@@ -25,3 +23,9 @@ def vendor_file(name: str):
     if not os.path.exists(path):
         abort(404, description="Front-end libraries are missing: run the set-up command (npm ci).")
     return send_file(path, mimetype="text/javascript", max_age=3600)
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("vendor", __name__)
+    bp.add_url_rule("/vendor/<name>", view_func=vendor_file)
+    return bp
