@@ -52,6 +52,13 @@ def run_code(app):
         return services.runs.create_run(template).code
 
 
+def approve_texts(facilitator, code, question="needs"):
+    """The facilitator lets every text that waits on a moderated question through."""
+    response = facilitator.post(f"/facilitator/runs/{code}/moderation/{question}/approve-all")
+    assert response.status_code == 302
+    return response
+
+
 def join(client, code, group="Bord 1", name=""):
     response = client.post(f"/j/{code}", data={"new_group": group, "display_name": name})
     assert response.status_code == 302, response.data

@@ -75,6 +75,8 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         aggregate = {"respondents": services.votes.answer_count(run, question_id)}
         if question.upvotes:
             aggregate["ideas_total"] = services.votes.entry_count(run, question_id)
+            if question.moderated:  # texts that wait for approval are no ideas yet
+                aggregate["ideas_total"] -= _waiting_count(run, question, None)
     return {
         "seq": sequence(),
         "run": run.code,
@@ -92,7 +94,18 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
         # when the participant asks, so 2,000 phones are not sent every new idea.
         "ideas_total": aggregate.get("ideas_total") if question.upvotes else None,
+        # How many texts wait for the facilitator's approval (a count: their texts never
+        # leave the facilitator's page).
+        "waiting": _waiting_count(run, question, aggregate if visible else None),
     }
+
+
+def _waiting_count(run: Run, question, aggregate: dict | None) -> int | None:
+    if not question.moderated:
+        return None
+    if aggregate is not None:
+        return aggregate["waiting"]
+    return len(services.moderation.waiting(run, question.id))
 
 
 def localized(text: dict[str, str] | None) -> str:
@@ -192,6 +205,12 @@ def phone_question(question, lang: str, items: list, number: int) -> dict:
                       for i in sorted(items, key=lambda i: i.rank or 0)],
         "upvotes": question.upvotes,
     }
+
+
+def moderation_page(run: Run) -> list[dict]:
+    """Per moderated question, the texts waiting for the facilitator's approval."""
+    return [{"id": q.id, "text": localized(q.text), "waiting": services.moderation.waiting(run, q.id)}
+            for q in services.moderation.moderated_questions(run)]
 
 
 def board_page(run: Run, controls: bool = False) -> dict:

@@ -12,6 +12,22 @@
     if (section) { section.querySelector(".answer-count").textContent = r.respondents; }
     var participants = document.getElementById("participants");
     if (participants) { participants.textContent = r.participants; }
+    if (r.waiting !== null && r.waiting !== undefined) { refreshQueue(r.question, r.waiting); }
+  }
+
+  // The texts waiting for approval: a push says how many (never which), the queue is fetched.
+  var moderation = document.getElementById("moderation");
+  var shownWaiting = {};
+  function refreshQueue(question, waiting) {
+    if (!moderation) { return; }
+    var section = moderation.querySelector(".moderation[data-question='" + question + "']");
+    var count = section && section.querySelector(".waiting-count");
+    if (!count || String(waiting) === count.textContent || shownWaiting[question] === waiting) { return; }
+    shownWaiting[question] = waiting;
+    fetch(moderation.getAttribute("data-fragment"), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) { if (html !== null) { moderation.innerHTML = html; } })
+      .catch(function () { shownWaiting[question] = null; });
   }
   socket.on("connect", function () {
     socket.emit("screen:watch", { code: root.getAttribute("data-code") }, function (ack) {

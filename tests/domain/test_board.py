@@ -1,5 +1,6 @@
 """The discussion board's agreement logic."""
 
+from dataclasses import replace
 from datetime import datetime
 
 from workshop.domain.aggregate import entry_ref
@@ -54,7 +55,7 @@ def test_pinned_answer_goes_first():
 
 
 def test_hidden_text_is_left_out_and_pinned_text_first():
-    question = TEMPLATE.question("needs")
+    question = replace(TEMPLATE.question("needs"), moderated=False)
     rows = [row("p1", "Bord 1", text="Gode maler"), row("p2", "Bord 2", text="Upassende"),
             row("p3", "Bord 2", text="Eksempler")]
     hidden = {entry_ref("p2", "Upassende")}

@@ -13,7 +13,7 @@ from workshop import create_app, services
 from workshop.extensions import db, socketio
 from workshop.models import Answer, Participant
 
-from ..conftest import QUESTIONS, SECRET, join
+from ..conftest import QUESTIONS, SECRET, approve_texts, join
 
 
 def snapshot(app):
@@ -119,6 +119,7 @@ def test_hostile_text_is_stored_as_given_shown_escaped_and_exported_neutralised(
     for text in HOSTILE:
         other = join(app.test_client(), run_code, "Bord 2")
         other.post(f"/r/{run_code}/answer/needs", data={"entry": [text]})
+    approve_texts(facilitator, run_code)
     with app.app_context():
         stored = {a.items[0]["text"] for a in db.session.query(Answer)}
     assert stored == set(HOSTILE)

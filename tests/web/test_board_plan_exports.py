@@ -10,7 +10,7 @@ import pandas as pd
 from workshop import services
 from workshop.extensions import socketio
 
-from ..conftest import ROOT, join
+from ..conftest import ROOT, approve_texts, join
 
 
 def room(app, facilitator, run_code):
@@ -28,6 +28,7 @@ def room(app, facilitator, run_code):
         phone.post(f"/r/{run_code}/answer/topics", data={"rank_1": ["dialogue"], "rank_2": ["sanctions"], "rank_3": ["templates"]})
         phone.post(f"/r/{run_code}/answer/needs", data={"entry": [need]})
         phones.append(phone)
+    approve_texts(facilitator, run_code)  # the bundled workshop moderates its free texts
     return phones
 
 

@@ -82,16 +82,20 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
                       "SCHEMA_MANAGED_ELSEWHERE": True, "QUESTIONS_DIR": QUESTIONS})
     with old.app_context():
         upgrade(directory=MIGRATIONS, revision="0003")
-        template = json.dumps(template_to_dict(find_template(QUESTIONS, "kontraktsoppfolging").template))
+        # As release 0003 stored a run's workshop: there was no moderation then.
+        stored_template = template_to_dict(find_template(QUESTIONS, "kontraktsoppfolging").template)
+        for question in stored_template["questions"]:
+            question.pop("moderated", None)
+        template = json.dumps(stored_template)
     # As release 0003 stored them: a lone surrogate in JSON (an escape), controls in plain text.
     connection = sqlite3.connect(path)
     connection.execute("INSERT INTO run (id, code, template_id, template, language, "
                        "projected_question_id, created_at, board_shared) VALUES "
-                       "(1, 'K7M4QX', 'kontraktsoppfolging', ?, 'nb', 'needs', '2026-11-20 09:00:00', 1)",
+                       "(1, 'K7M4QW', 'kontraktsoppfolging', ?, 'nb', 'needs', '2026-11-20 09:00:00', 1)",
                        (template,))
     connection.executescript(r"""
         INSERT INTO question_state (run_id, question_id, status, revealed)
-            SELECT 1, value, 'closed', 1 FROM json_each('["categories","goals","topics","needs","fruit"]');
+            SELECT 1, value, 'closed', 1 FROM json_each('["categories","goals","topics","needs","fruits"]');
         INSERT INTO "group" (id, run_id, name) VALUES (1, 1, 'Bord' || char(7)), (2, 1, 'Bord' || char(8));
         INSERT INTO participant (id, run_id, group_id, token, public_id, display_name, language, created_at)
             VALUES (1, 1, 1, 'tok-1', 'p-aaaa', 'Kari' || char(27), 'nb', '2026-11-20 09:00:30');
@@ -115,7 +119,7 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
 
     app = migrated_app(tmp_path, monkeypatch, path)
     with app.app_context():
-        run = services.runs.run_by_code("K7M4QX")
+        run = services.runs.run_by_code("K7M4QW")
         texts = [e["text"] for e in services.results.results(run, "needs")["entries"]]
     assert texts == ["Mer \ufffd dialog"]  # the hidden text stays hidden
     stored = sqlite3.connect(path)
@@ -129,8 +133,8 @@ def test_texts_stored_before_the_text_hygiene_are_cleaned_and_the_run_works(tmp_
     with app.app_context():
         services.secret.ensure_facilitator_secret("secret")
     facilitator.post("/facilitator/login", data={"secret": "secret"})
-    for page in ("/facilitator/runs/K7M4QX/board", "/facilitator/runs/K7M4QX/plan",
-                 "/facilitator/runs/K7M4QX/export/answers.csv", "/facilitator/runs/K7M4QX/export/plan.csv"):
+    for page in ("/facilitator/runs/K7M4QW/board", "/facilitator/runs/K7M4QW/plan",
+                 "/facilitator/runs/K7M4QW/export/answers.csv", "/facilitator/runs/K7M4QW/export/plan.csv"):
         response = facilitator.get(page)
         assert response.status_code == 200, page
-    assert "Mer \ufffd dialog" in facilitator.get("/facilitator/runs/K7M4QX/export/answers.csv").data.decode("utf-8-sig")
+    assert "Mer \ufffd dialog" in facilitator.get("/facilitator/runs/K7M4QW/export/answers.csv").data.decode("utf-8-sig")

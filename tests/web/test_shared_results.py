@@ -3,7 +3,7 @@ sees a stale one: every change that goes into them builds them again."""
 
 from workshop import services
 
-from ..conftest import join
+from ..conftest import approve_texts, join
 
 
 def page(client, code):
@@ -27,6 +27,7 @@ def test_phones_share_one_build_until_something_changes(app, facilitator, run_co
     writers = [join(app.test_client(), run_code, f"Bord {n}") for n in (1, 2, 3)]
     for writer, text in zip(writers, ("Mal for statusmøte", "Eksempler på sanksjoner", "Ring oss")):
         writer.post(f"/r/{run_code}/answer/needs", data={"entry": [text]})
+    approve_texts(facilitator, run_code)
     readers = [join(app.test_client(), run_code, "Bord 4") for _ in range(5)]
     builds = counting_builds(monkeypatch)
 
@@ -49,5 +50,6 @@ def test_phones_share_one_build_until_something_changes(app, facilitator, run_co
 
     # A changed answer is a change too.
     writers[0].post(f"/r/{run_code}/answer/needs", data={"entry": ["Mal for oppfølgingsmøte"]})
+    approve_texts(facilitator, run_code)
     shown = page(readers[2], run_code)
     assert "Mal for oppfølgingsmøte" in shown and "Mal for statusmøte" not in shown

@@ -24,7 +24,7 @@ from workshop.domain.text import clean_name
 from workshop.extensions import db, socketio
 from workshop.models import Answer, Group, Note, Participant, Plan
 
-from ..conftest import ROOT, join
+from ..conftest import ROOT, approve_texts, join
 
 NOT_TEXT_NB = "Teksten inneholder tegn som ikke er tekst"
 SPECIALS = ["\ud800", "\udfff", "\x00", "\x07", "\x1b", "\x7f", "\x85", "\u200b", "\u200d", "\u202e",
@@ -212,6 +212,7 @@ def test_a_table_written_again_in_other_case_or_spacing_is_the_same_table(app, r
 
 def test_a_refused_entry_is_named_and_the_earlier_answer_is_kept(app, client, facilitator, run_code, room):
     assert room.emit("vote", {"question": "needs", "fields": {"entry": ["Mer dialog"]}}, callback=True)["ok"]
+    approve_texts(facilitator, run_code)
     ack = room.emit("vote", {"question": "needs", "fields": {"entry": ["Bedre\ud800 maler"]}}, callback=True)
     assert ack == {"ok": False, "code": "not_text", "error": ack["error"]} and NOT_TEXT_NB in ack["error"]
     with app.app_context():

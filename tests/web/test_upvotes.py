@@ -4,13 +4,14 @@ from workshop import services
 from workshop.extensions import db, socketio
 from workshop.models import Upvote
 
-from ..conftest import join
+from ..conftest import approve_texts, join
 
 
 def test_upvote_once_each_never_ones_own_and_only_while_open(app, facilitator, run_code):
     facilitator.post(f"/facilitator/runs/{run_code}/questions/needs/open")
     author = join(app.test_client(), run_code, "Bord 1")
     author.post(f"/r/{run_code}/answer/needs", data={"entry": ["Flere eksempler"]})
+    approve_texts(facilitator, run_code)
     voters = [join(app.test_client(), run_code, f"Bord {n}") for n in (2, 3)]
     with app.app_context():
         ref = services.results.results(services.runs.run_by_code(run_code), "needs")["ideas"][0]["ref"]
@@ -45,6 +46,7 @@ def test_phones_see_ideas_but_not_their_votes_before_reveal(app, facilitator, ru
     phone.emit("participant:join", {"code": run_code}, callback=True)
     author = join(app.test_client(), run_code, "Bord 1")
     author.post(f"/r/{run_code}/answer/needs", data={"entry": ["Mal for statusmøte"]})
+    approve_texts(facilitator, run_code)
     # Phones are told how many ideas there are, never the texts or votes, over Socket.IO.
     ideas = [e["args"][0] for e in phone.get_received() if e["name"] == "ideas"]
     assert ideas and ideas[-1]["total"] == 1 and "Mal for statusmøte" not in str(ideas)

@@ -43,6 +43,23 @@ class IdeaMarks:
     votes: Mapping[str, Collection[str]] = field(default_factory=dict)  # entry ref -> voters
     merged: Mapping[str, str] = field(default_factory=dict)  # entry ref -> ref it was merged into
     answered: Collection[str] = frozenset()
+    approved: Collection[str] = frozenset()  # entry refs the facilitator let on the screens
+
+
+# What became of a written text: on a moderated question it waits until the facilitator
+# approves it (or hides it); elsewhere it is shown unless hidden.
+SHOWN, WAITING, APPROVED, HIDDEN = "shown", "waiting", "approved", "hidden"
+
+
+def text_status(question: Question, row: dict, hidden: Collection[str],
+                approved: Collection[str]) -> str:
+    if not isinstance(row.get("text"), str):
+        return ""
+    if is_hidden(row, hidden):
+        return HIDDEN
+    if not question.moderated:
+        return SHOWN
+    return APPROVED if entry_ref(row["participant"], row["text"]) in approved else WAITING
 
 
 def answers_frame(rows: Iterable[dict], hidden: Collection[str]) -> pd.DataFrame:

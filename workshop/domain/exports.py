@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .aggregate import is_hidden
+from .aggregate import is_hidden, text_status
 from .question_types import type_of
 from .questions import Question, localize
 from .text import displayable
@@ -21,7 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = ["run_code", "group", "participant_id", "display_name", "question_id",
                   "question_text", "option_id", "answer_text", "rank", "place", "points",
-                  "hidden", "submitted_at"]
+                  "hidden", "status", "submitted_at"]
 GROUP_COLUMNS = ["run_code", "group", "question_id", "question_text", "respondents", "answer",
                  "ties"]
 PLAN_COLUMNS = ["run_code", "number", "goal", "fruit", "category", "measure", "report_to",
@@ -44,8 +44,9 @@ def _iso_utc(value) -> str:
 
 
 def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict],
-                  hidden: set[str], lang: str) -> pd.DataFrame:
-    """One row per answer item, in question order, then by submission time."""
+                  hidden: set[str], lang: str, approved: set[str] = frozenset()) -> pd.DataFrame:
+    """One row per answer item, in question order, then by submission time. A written text's
+    status says whether it was shown, hidden, approved or still waiting for approval."""
     by_id = {q.id: q for q in questions}
     order = {q.id: n for n, q in enumerate(questions)}
     records = []
@@ -66,6 +67,7 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             "place": place,
             "points": row.get("points"),
             "hidden": is_hidden(row, hidden),
+            "status": text_status(question, row, hidden, approved),
             "submitted_at": _iso_utc(row["submitted_at"]),
             "_order": (order[question.id], row["submitted_at"], row.get("rank") or 0),
         })

@@ -89,6 +89,8 @@ class Question:
     # text: shown as a word cloud, and/or as ideas the room upvotes
     cloud: bool = False
     upvotes: bool = False
+    # texts reach the screens only once the facilitator approved them
+    moderated: bool = False
     # points: the budget each participant spreads over the options
     budget: int = 100
 

@@ -1,11 +1,12 @@
 """The facilitator's pages: the console and the run's controls (routes), the board, plan and
-exports (board), rehearsal, clearing and the workshop files (manage). Every route is listed here."""
+exports (board), rehearsal, clearing and the workshop files (manage), the texts waiting for
+approval (moderation). Every route is listed here."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from . import board, manage, routes
+from . import board, manage, moderation, routes
 
 
 def blueprint() -> Blueprint:
@@ -37,4 +38,10 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/templates/<template_id>", view_func=manage.template_preview)
     bp.add_url_rule("/templates/<template_id>/duplicate", view_func=manage.duplicate_template, methods=["POST"])
     bp.add_url_rule("/templates", view_func=manage.upload_template, methods=["POST"])
+
+    bp.add_url_rule("/runs/<code>/moderation", view_func=moderation.queue_fragment)
+    bp.add_url_rule("/runs/<code>/moderation/<question_id>/approve-all", view_func=moderation.approve_all,
+                    methods=["POST"])
+    bp.add_url_rule("/runs/<code>/moderation/<question_id>/<decision>", view_func=moderation.decide,
+                    methods=["POST"])
     return bp

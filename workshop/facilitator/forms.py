@@ -43,6 +43,12 @@ class MarkForm(FlaskForm):
     on = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
+class ModerationForm(FlaskForm):
+    """Approve a waiting text (it reaches the screens) or hide it."""
+
+    ref = HiddenField(validators=[DataRequired(), Length(max=300)])
+
+
 class MergeForm(FlaskForm):
     """Merge a duplicate idea (source) into another (target)."""
 

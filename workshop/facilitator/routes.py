@@ -110,7 +110,7 @@ def run_console(code: str):
         "facilitator/run.html", run=run, code=format_code(run.code), join_url=join_url(run),
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
         participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
-        confirm_form=ConfirmCodeForm(),
+        confirm_form=ConfirmCodeForm(), moderation=presenter.moderation_page(run),
     )
 
 

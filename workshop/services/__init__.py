@@ -8,13 +8,14 @@ hold no HTTP details and push nothing themselves: they announce changes (worksho
     results    each question's aggregate and board
     board      pins, hides, merges, notes, sharing the board
     ideas      upvotes on written ideas
+    moderation texts that wait for the facilitator's approval
     plan       the starter follow-up plan
     exports    the run as tables
     rehearsal  simulated participants
     secret     the facilitator's secret
 """
 
-from . import board, exercise, exports, ideas, joining, plan, rehearsal, results, runs, secret, votes
+from . import board, exercise, exports, ideas, joining, moderation, plan, rehearsal, results, runs, secret, votes
 
-__all__ = ["board", "exercise", "exports", "ideas", "joining", "plan", "rehearsal", "results", "runs",
+__all__ = ["board", "exercise", "exports", "ideas", "joining", "moderation", "plan", "rehearsal", "results", "runs",
            "secret", "votes"]

@@ -10,6 +10,9 @@ from ..extensions import db
 from ..models import BoardMark, Note, Run
 from .runs import template_of
 
+# pin and hide: the board; answered and merge: ideas; approve: a moderated text may be shown
+MARK_KINDS = ("pin", "hide", "answered", "merge", "approve")
+
 
 def marked(run: Run, kind: str, question_id: str | None = None) -> set[str]:
     query = select(BoardMark.ref).filter_by(run_id=run.id, kind=kind)
@@ -20,7 +23,7 @@ def marked(run: Run, kind: str, question_id: str | None = None) -> set[str]:
 
 def set_mark(run: Run, question_id: str, kind: str, ref: str, on: bool) -> None:
     """Pin or hide (on) an answer, or undo it. Hidden texts leave every screen at once."""
-    if kind not in ("pin", "hide", "answered", "merge") or template_of(run).question(question_id) is None:
+    if kind not in MARK_KINDS or template_of(run).question(question_id) is None:
         raise LookupError(kind)
     ref = (ref or "")[:300]
     if displayable(ref) != ref:  # made of answers' texts, which are text; kept as they are

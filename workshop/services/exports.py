@@ -18,7 +18,8 @@ def export_tables(run: Run, lang: str | None = None) -> dict:
     hidden = marked(run, "hide")
     all_results = {q.id: results(run, q.id, lang) for q in questions}
     return {
-        "answers": exports.answers_table(run.code, questions, answer_rows(run), hidden, lang),
+        "answers": exports.answers_table(run.code, questions, answer_rows(run), hidden, lang,
+                                       marked(run, "approve")),
         "groups": exports.groups_table(run.code, questions, all_results, lang),
         "plan": exports.plan_table(run.code, plan_rows(run, lang)),
     }

@@ -21,7 +21,7 @@ def results(run: Run, question_id: str, lang: str | None = None) -> dict:
     group_names = [g.name for g in groups_of(run)]
     return aggregate(question, answer_rows(run, question_id), lang or run.language, group_names,
                      hidden=marked(run, "hide", question_id),
-                     ideas=idea_marks(run, question_id) if question.upvotes else None)
+                     ideas=idea_marks(run, question_id) if question.upvotes or question.moderated else None)
 
 
 _shared_results: dict[tuple, tuple[tuple, dict]] = {}
@@ -69,7 +69,8 @@ def idea_marks(run: Run, question_id: str) -> IdeaMarks:
     for ref, participant_id in rows:
         votes.setdefault(ref, set()).add(str(participant_id))
     merged = dict(ref.split(">", 1) for ref in marked(run, "merge", question_id) if ">" in ref)
-    return IdeaMarks(votes=votes, merged=merged, answered=marked(run, "answered", question_id))
+    return IdeaMarks(votes=votes, merged=merged, answered=marked(run, "answered", question_id),
+                     approved=marked(run, "approve", question_id))
 
 
 def boards(run: Run, lang: str | None = None) -> list[dict]:

@@ -13,7 +13,7 @@ from .base import QuestionType
 
 class Text(QuestionType):
     name = "text"
-    file_keys = frozenset({"max_entries", "cloud", "upvotes"})
+    file_keys = frozenset({"max_entries", "cloud", "upvotes", "moderated"})
 
     def check_answer(self, question, fields):
         entries = [typed_text(v, question) for v in fields.get("entry", [])]
@@ -33,20 +33,26 @@ class Text(QuestionType):
 
     def aggregate(self, question, df, result, lang, ideas):
         """The entries, newest first; a word cloud and ideas ranked by upvotes when the
-        question asks for them."""
+        question asks for them. On a moderated question only the approved entries: the
+        others are counted (the facilitator's queue), never shown."""
+        marks = ideas or IdeaMarks()
         newest = df.sort_values("submitted_at", ascending=False, kind="stable")
-        result["entries"] = [
+        entries = [
             {"text": r.text, "group": r.group, "participant": r.participant,
              "ref": entry_ref(r.participant, r.text), "at": iso_time(r.submitted_at)}
             for r in newest.itertuples()
         ]
+        if question.moderated:
+            result["waiting"] = sum(1 for e in entries if e["ref"] not in marks.approved)
+            entries = [e for e in entries if e["ref"] in marks.approved]
+        result["entries"] = entries
         for group in result["groups"]:
             group["answer"] = [{"label": e["text"], "tie": False}
                                for e in result["entries"] if e["group"] == group["name"]]
         if question.cloud:
             result["cloud"] = word_cloud(e["text"] for e in result["entries"])
         if question.upvotes:
-            result["ideas"] = ranked_ideas(result["entries"], ideas or IdeaMarks())
+            result["ideas"] = ranked_ideas(result["entries"], marks)
         return result
 
     def board(self, question, result, board, pinned):
@@ -70,11 +76,13 @@ class Text(QuestionType):
         max_entries = check.integer(raw, "max_entries", 1, 1, 20)
         return Question(**common, max_entries=max_entries, min_choices=1, max_choices=max_entries,
                         cloud=check.boolean(raw, "cloud", False),
-                        upvotes=check.boolean(raw, "upvotes", False))
+                        upvotes=check.boolean(raw, "upvotes", False),
+                        moderated=check.boolean(raw, "moderated", False))
 
     def to_dict(self, question, data):
         data["max_entries"] = question.max_entries
         data["cloud"], data["upvotes"] = question.cloud, question.upvotes
+        data["moderated"] = question.moderated
         return data
 
 
