@@ -44,6 +44,7 @@ def scene(live_server):
         answer(server, session, code, "topics",
                {f"rank_{n}": option for n, option in enumerate(person["topics"], start=1)})
         answer(server, session, code, "needs", {"entry": person["needs"]})
+    facilitator_action(server, facilitator, code, "moderation/needs/approve-all")  # moderated texts
     facilitator_post(server, facilitator, code, "questions/fruits/open", {"top": FRUIT_ITEMS})
     for person in PEOPLE:
         if "places" in person:

@@ -96,6 +96,7 @@ def workshop_run(live_server, facilitator):
                    {f"rank_{n}": option for n, option in enumerate(person["topics"], start=1)})
             needs = [t for t in person["needs"] if rude or t != RUDE]
             answer(live_server, session, code, "needs", {"entry": needs})
+        facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")  # moderated
         # The fruit board takes its items from the goals' answers when it opens.
         facilitator_post(live_server, facilitator, code, "questions/fruits/open", {"top": FRUIT_ITEMS})
         for person in PEOPLE:

@@ -66,6 +66,7 @@ def test_two_phones_upvote_an_idea_to_the_top_of_the_projector(
     for name, group, text in PEOPLE:
         sessions[name] = join_participant(live_server, code, group, name)
         answer(live_server, sessions[name], code, "needs", {"entry": [text]})
+    facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")  # moderated texts
     # One upvote before the phones: Nils's idea leads, Kari's (the oldest) is last.
     nils_idea = idea_ref(live_server, sessions["Kari"], code, NILS)
     upvote_over_http(live_server, sessions["Kari"], code, nils_idea)
