@@ -61,3 +61,5 @@ def test_board_shows_where_most_placed_each_goal_and_how_split():
     assert by_key["trust"]["place"] is None and by_key["trust"]["tie"]
     assert by_key["digital"]["count"] == 0
     assert [q["id"] for q in result["quadrants"]] == ["high", "low", "exotic", "windfall"]
+    # Two in three in one box is the room's answer; one in two is divided; nobody, neither.
+    assert not by_key["env"]["divided"] and by_key["trust"]["divided"] and not by_key["digital"]["divided"]

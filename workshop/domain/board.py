@@ -11,6 +11,13 @@ from .questions import Question
 AGREED = "agreed"  # chosen by more than half of the groups that answered
 SPLIT = "split"  # chosen by a third to a half of them: the room is divided
 FEW = "few"  # chosen by fewer: one or two tables' own concern
+# A goal on the fruit board is divided when fewer than two in three placed it in its box.
+UNITED_SHARE = 2 / 3
+
+
+def divided(agreement: float) -> bool:
+    """Whether a share of placements in the leading box is too small to call it the room's."""
+    return agreement < UNITED_SHARE
 
 
 def agreement_level(groups_choosing: int, groups_answering: int) -> str:

@@ -27,7 +27,7 @@
           var item = add(list, "li");
           add(item, "strong", o.label);
           add(item, "span", " " + o.places[q.id] + "/" + o.count, "num");
-          if (o.agreement < 0.67) { add(item, "span", " " + t("divided"), "level-tag"); }
+          if (o.divided) { add(item, "span", " " + t("divided"), "level-tag"); }
         });
       });
       var level = r.results.options.filter(function (o) { return o.tie; });

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..aggregate import entry_ref
 from ..answers import AnswerError, AnswerItem, field_number, typed_text
+from ..board import divided
 from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
 from ..text import clean_text
 from .base import QuestionType
@@ -84,6 +85,7 @@ class Fruit(QuestionType):
                 "tie": len(leaders) > 1,
                 # Share of placements in the leading box: 1.0 is a united room, lower is split.
                 "agreement": round(top / total, 4) if total else 0.0,
+                "divided": bool(total) and divided(top / total),
                 "reports": [
                     {"text": r.text, "group": r.group, "ref": entry_ref(r.participant, r.text)}
                     for r in reports.itertuples()
