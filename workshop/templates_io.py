@@ -17,6 +17,9 @@ from .domain.questions import N_, NOT_TEXT, Problem, TemplateError, WorkshopTemp
 from .domain.templates import parse_template
 from .domain.text import displayable
 
+# The images a workshop file's slides may show: files of the repository, served as static files.
+SLIDE_IMAGES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "static", "slides")
+
 MAX_FILE_BYTES = 512 * 1024
 # A workshop file is about 6 levels deep (file, questions, question, options, option, label);
 # PyYAML composes nodes recursively, so a file a few thousand levels deep ran out of stack.
@@ -135,7 +138,14 @@ def load_template_text(text: str, source: str) -> WorkshopTemplate:
     except yaml.YAMLError as exc:
         raise TemplateError([_yaml_problem(exc, text, source)]) from None
     try:
-        return parse_template(data, source)
+        template = parse_template(data, source)
+        missing = [Problem(source, None, f"slides[{n}].image", N_("%(image)s is not in static/slides/"),
+                           {"image": repr(slide.image)})
+                   for n, slide in enumerate(template.slides, start=1)
+                   if slide.image and not os.path.isfile(os.path.join(SLIDE_IMAGES, slide.image))]
+        if missing:
+            raise TemplateError(missing)
+        return template
     except TemplateError as error:
         raise TemplateError([replace(p, line=_line_of(root, p)) for p in error.problems]) from None
 

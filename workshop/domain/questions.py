@@ -110,6 +110,11 @@ class WorkshopTemplate:
     title: dict[str, str]
     questions: tuple[Question, ...]
     description: dict[str, str] = field(default_factory=dict)
+    slides: tuple = ()  # domain.slides.Slide: the deck's content between the questions
+    steps: tuple = ()  # domain.slides.Step: the session in order
+
+    def slide(self, slide_id: str):
+        return next((s for s in self.slides if s.id == slide_id), None)
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:

@@ -18,11 +18,13 @@ from .questions import (
     WorkshopTemplate,
     identifier,
 )
+from .slides import parse_slides, parse_steps, slide_to_dict
 from .text import clean_text
 
 QUESTION_TYPES = tuple(TYPES)
 _COMMON_KEYS = {"id", "type", "text", "short", "max_length", "duration", "live_results"}
 _QUESTION_KEYS = _COMMON_KEYS.union(*(t.file_keys for t in TYPES.values()))
+_FILE_KEYS = {"id", "title", "description", "questions", "slides", "steps"}
 
 
 def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
@@ -63,10 +65,17 @@ def parse_template(data: Any, source: str = "<template>") -> WorkshopTemplate:
             questions.append(question)
     _check_sources(check, questions)
     check.question = check.index = None
+    slides = parse_slides(check, data.get("slides"))
+    steps = parse_steps(check, data.get("steps"), [q.id for q in questions], slides,
+                        [q.id for q in questions if q.items_from is None])
+    for key in data:
+        if key not in _FILE_KEYS:
+            check.problem(str(key), N_("unknown field"))
     if check.problems:
         raise TemplateError(check.problems)
     return WorkshopTemplate(
-        id=template_id, title=title, description=description, questions=tuple(questions)
+        id=template_id, title=title, description=description, questions=tuple(questions),
+        slides=slides, steps=steps,
     )
 
 
@@ -122,6 +131,9 @@ def template_to_dict(template: WorkshopTemplate) -> dict:
     }
     if template.description:
         data["description"] = template.description
+    if template.slides:
+        data["slides"] = [slide_to_dict(s) for s in template.slides]
+    data["steps"] = [step.key for step in template.steps]
     return data
 
 
