@@ -129,26 +129,21 @@ def _run_or_exit(code: str):
 @click.option("--out", default=".", show_default=True, help="folder to write the files to")
 @click.option("--sep", default=";", type=click.Choice([";", ","]), show_default=True,
               help="CSV separator (';' with BOM opens in Norwegian Excel)")
+@click.option("--headers", default="labels", type=click.Choice(["labels", "keys"]), show_default=True,
+              help="column headers in the run's language, or the stable machine names")
 @with_appcontext
-def export_command(code: str, out: str, sep: str) -> None:
-    """Write a run's answers, group answers and plan (CSV and one workbook) without a browser."""
+def export_command(code: str, out: str, sep: str, headers: str) -> None:
+    """Write a run's answers, group answers and plan (CSV and one workbook) and the plan as a
+    Word document, without a browser."""
     from . import services
-    from .domain import exports
 
     run = _run_or_exit(code)
-    tables = services.exports.export_tables(run)
+    files = services.exports.files(run, sep=sep, headers=headers)
     os.makedirs(out, exist_ok=True)
-    written = []
-    for name, frame in tables.items():
-        path = os.path.join(out, f"{run.code}-{name}.csv")
+    for name, body in files.items():
+        path = os.path.join(out, name)
         with open(path, "wb") as handle:
-            handle.write(exports.to_csv(frame, sep=sep))
-        written.append(path)
-    path = os.path.join(out, f"{run.code}.xlsx")
-    with open(path, "wb") as handle:
-        handle.write(exports.to_xlsx(tables))
-    written.append(path)
-    for path in written:
+            handle.write(body)
         click.echo(path)
 
 

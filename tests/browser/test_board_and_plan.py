@@ -13,6 +13,7 @@ import re
 import shutil
 
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from ..serverproc import ROOT, create_run, csrf_token, facilitator_action, join_participant
@@ -160,7 +161,7 @@ def test_hidden_text_leaves_projector_and_phone_boards_without_reload(
     assert received(projector, "board") >= 1 and received(phone, "board") >= 1
 
     # The export keeps the hidden text, marked as hidden, for the facilitator's records.
-    answers = fetch_csv(board, f"{url}/facilitator/runs/{code}/export/answers.csv")
+    answers = fetch_csv(board, f"{url}/facilitator/runs/{code}/export/answers.csv?headers=keys")
     rude_rows = [r for r in answers if r["answer_text"] == RUDE]
     assert len(rude_rows) == 1 and rude_rows[0]["hidden"].lower() in ("true", "1", "yes", "ja")
 
@@ -200,15 +201,17 @@ def test_facilitator_edits_the_plan_and_downloads_it(live_server, workshop_run, 
     expect(goal).not_to_have_value("")  # drafted from the room's goals
 
     new_goal = "Få det vi bestilte – særlig økt kvalitet på måltidene"
-    new_role = "Kontraktsforvalter, skolemåltider"
+    new_name = "Kari Nordmann, skolemåltider"
     goal.fill(new_goal)
-    page.locator("#goals-0-responsible").fill(new_role)
+    page.locator("#goals-0-responsible").select_option("contract_manager")
+    page.locator("#goals-0-responsible_name").fill(new_name)
     page.locator("form.plan-form button.primary[type=submit]").click()
 
     expect(page).to_have_url(re.compile(rf"/facilitator/runs/{code}/plan$"))
     expect(page.locator(".flash-ok")).to_be_visible()
     expect(page.locator("#goals-0-goal")).to_have_value(new_goal)
-    expect(page.locator("#goals-0-responsible")).to_have_value(new_role)
+    expect(page.locator("#goals-0-responsible")).to_have_value("contract_manager")
+    expect(page.locator("#goals-0-responsible_name")).to_have_value(new_name)
 
     with page.expect_download() as download_info:
         page.locator(f"a[href$='/facilitator/runs/{code}/export/plan.csv']").click()
@@ -221,10 +224,19 @@ def test_facilitator_edits_the_plan_and_downloads_it(live_server, workshop_run, 
     with open(saved, "rb") as handle:
         assert handle.read(3) == b"\xef\xbb\xbf", "no UTF-8 byte-order mark"
     with open(saved, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter=";"))
-    assert rows and rows[0]["run_code"] == code and rows[0]["number"] == "1"
-    assert rows[0]["goal"] == new_goal
-    assert rows[0]["responsible"] == new_role
+        rows = list(csv.DictReader(handle, delimiter=";"))  # headers in the run's language
+    assert rows and rows[0]["Kode"] == code and rows[0]["Nr."] == "1"
+    assert rows[0]["Mål"] == new_goal
+    assert rows[0]["Ansvarlig (rolle)"] == "Kontraktsforvalter" and rows[0]["Navn eller enhet"] == new_name
+
+    with page.expect_download() as download_info:
+        page.locator(f"a[href$='/facilitator/runs/{code}/plan.docx']").click()
+    assert download_info.value.suggested_filename == f"{code}-plan.docx"
+    document = os.path.join(output_path, f"{code}-plan.docx")
+    download_info.value.save_as(document)
+    tables = Document(document).tables
+    cells = [cell.text for table in tables for row in table.rows for cell in row.cells]
+    assert new_goal in cells and new_name in cells  # the overview and the goal's own table
     text = "".join("".join(row.values()) for row in rows)
     for letter in "æøå":
         assert letter in text, f"{letter} lost in the CSV"

@@ -130,7 +130,7 @@ def test_hostile_text_is_stored_as_given_shown_escaped_and_exported_neutralised(
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(" in html
         assert "🚀" in html and "עברית" in html
-    exported = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv").data.decode("utf-8-sig")
+    exported = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv?headers=keys").data.decode("utf-8-sig")
     texts = {r["answer_text"] for r in csv.DictReader(io.StringIO(exported, newline=""), delimiter=";")}
     assert "'=cmd|' /C calc'!A0" in texts and "'@SUM(1+1)*cmd|' /C calc'!A0" in texts
     assert HOSTILE[0] in texts and HOSTILE[4] in texts

@@ -11,6 +11,7 @@ from workshop import services
 from workshop.extensions import socketio
 
 from ..conftest import ROOT, approve_texts, join
+from .plan_files import docx_text
 
 
 def room(app, facilitator, run_code):
@@ -73,7 +74,7 @@ def test_hidden_text_leaves_every_screen_and_stays_in_the_export(app, facilitato
                         (f"/r/{run_code}/board/fragment", phones[0])]:
         page = client.get(url).get_data(as_text=True)
         assert "Upassende tekst" not in page and "Mer om maler" in page
-    exported = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv").data
+    exported = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv?headers=keys").data
     records = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"), newline=""), delimiter=";"))
     hidden = [r for r in records if r["answer_text"] == "Upassende tekst"]
     assert len(hidden) == 1 and hidden[0]["hidden"] == "True"
@@ -133,16 +134,23 @@ def test_plan_is_drafted_edited_and_downloaded(app, facilitator, run_code):
     assert "Tillit hos brukere, allmennheten og markedet" in page
     response = facilitator.post(f"/facilitator/runs/{run_code}/plan", data={
         "goals-0-goal": "Tillit i markedet", "goals-0-category": "food", "goals-0-frequency": "yearly",
-        "goals-0-report_to": ["politicians", "business"], "goals-0-responsible": "Kontraktsforvalter",
+        "goals-0-area": "quality", "goals-0-fruit": "low", "goals-0-report": "Klager per kvartal, til formannskapet",
+        "goals-0-report_to": ["politicians", "business"], "goals-0-responsible": "contract_manager",
+        "goals-0-responsible_name": "Åse Ødegård, skolemat",
         "goals-0-supplier_questions": "Hvordan måler dere kundetilfredshet?\nHvem er kontaktperson?",
-        "goals-0-sanctions": ["retting"], "goals-0-incentives": ["innovation"],
+        "goals-0-startup_agenda": "Kontaktpersoner\nRapportmal", "goals-0-sanctions": ["retting"],
+        "goals-0-incentives": ["innovation"],
     })
     assert response.status_code == 302
-    frame = pd.read_csv(io.BytesIO(facilitator.get(f"/facilitator/runs/{run_code}/export/plan.csv?sep=,").data))
+    frame = pd.read_csv(io.BytesIO(facilitator.get(f"/facilitator/runs/{run_code}/export/plan.csv?sep=,&headers=keys").data))
     assert list(frame["goal"]) == ["Tillit i markedet"]
     row = frame.iloc[0]
     assert row["category"] == "Mat og drikke" and row["report_to"] == "Politikerne | Næringsliv"
     assert row["supplier_questions"] == "Hvordan måler dere kundetilfredshet? | Hvem er kontaktperson?"
+    assert row["responsible"] == "Kontraktsforvalter" and row["responsible_name"] == "Åse Ødegård, skolemat"
+    assert row["area"] == "Kvalitet (feil på produkt og leveranse, avvik)" and row["fruit"] == "Lavthengende frukter"
+    assert row["report"] == "Klager per kvartal, til formannskapet"
+    assert row["startup_agenda"] == "Kontaktpersoner | Rapportmal"
 
 
 def test_forged_plan_choice_is_refused_and_changes_nothing(app, facilitator, run_code):
@@ -156,7 +164,7 @@ def test_forged_plan_choice_is_refused_and_changes_nothing(app, facilitator, run
 
 def test_groups_export_has_one_row_per_group_and_question(app, facilitator, run_code):
     room(app, facilitator, run_code)
-    frame = pd.read_csv(io.BytesIO(facilitator.get(f"/facilitator/runs/{run_code}/export/groups.csv?sep=,").data))
+    frame = pd.read_csv(io.BytesIO(facilitator.get(f"/facilitator/runs/{run_code}/export/groups.csv?sep=,&headers=keys").data))
     assert len(frame[frame["question_id"] == "goals"]) == 3
     bord2 = frame[(frame["group"] == "Bord 2") & (frame["question_id"] == "goals")].iloc[0]
     assert set(bord2["answer"].split(" | ")) == {"Tillit hos brukere, allmennheten og markedet", "Digitalisering"}
@@ -172,6 +180,13 @@ def test_command_line_export_writes_the_same_files(app, facilitator, run_code, t
     assert done.returncode == 0, done.stderr
     assert (tmp_path / f"{run_code}-answers.csv").read_bytes() == web
     assert (tmp_path / f"{run_code}.xlsx").exists() and (tmp_path / f"{run_code}-plan.csv").exists()
+    written = docx_text((tmp_path / f"{run_code}-plan.docx").read_bytes())
+    assert written == docx_text(facilitator.get(f"/facilitator/runs/{run_code}/plan.docx").data)
+    keys = subprocess.run([sys.executable, "-m", "workshop.cli", "export", run_code, "--out", str(tmp_path / "keys"),
+                           "--headers", "keys"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert keys.returncode == 0, keys.stderr
+    assert (tmp_path / "keys" / f"{run_code}-answers.csv").read_bytes() == \
+        facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv?headers=keys").data
     missing = subprocess.run([sys.executable, "-m", "workshop.cli", "export", "ZZZZZZ", "--out", str(tmp_path)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "ZZZZZZ" in missing.stderr

@@ -61,7 +61,7 @@ def test_a_waiting_text_reaches_no_screen_until_approved(app, client, facilitato
         assert services.moderation.waiting(run, "needs") == []
     assert "Hemmelig forslag" not in str(screen.get_received())
 
-    export = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv")
+    export = facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv?headers=keys")
     table = pd.read_csv(io.BytesIO(export.data), sep=";", encoding="utf-8-sig")
     needs = table[table["question_id"] == "needs"]
     assert dict(zip(needs["answer_text"], needs["status"])) == {"Maler": "approved", "Hemmelig forslag": "hidden"}

@@ -68,7 +68,7 @@ def cli_export(app, code: str) -> None:
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
         for name in ("answers", "groups", "plan"):
             with open(os.path.join(out, f"{code}-{name}.csv"), encoding="utf-8-sig") as handle:
-                assert handle.readline().startswith("run_code")
+                assert handle.readline().startswith("Kode;")  # headers in the run's language
         assert os.path.getsize(os.path.join(out, f"{code}.xlsx")) > 0
 
 
@@ -236,7 +236,7 @@ def test_the_cli_export_writes_a_run_holding_text_stored_before_the_hygiene(app,
         db.session.add(Answer(run_id=run.id, participant_id=participant.id, question_id="needs",
                               items=[{"option": None, "text": "=Mer\ud800 dialog\x07", "rank": None}]))
         db.session.commit()
-    done = app.test_cli_runner().invoke(args=["export", run_code, "--out", str(tmp_path / "out")])
+    done = app.test_cli_runner().invoke(args=["export", run_code, "--out", str(tmp_path / "out"), "--headers", "keys"])
     assert done.exit_code == 0, done.output
     written = (tmp_path / "out" / f"{run_code}-answers.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(written, newline=""), delimiter=";"))

@@ -1,6 +1,8 @@
 """Export tables (pandas) and their CSV and Excel forms.
 
-CSV defaults to what Norwegian Excel opens correctly: UTF-8 with a byte-order mark and ';' as
+The tables have stable machine names for columns (ANSWER_COLUMNS, ...); headed() gives them
+the headers a person reads, in the run's language (COLUMN_LABELS are message ids). CSV
+defaults to what Norwegian Excel opens correctly: UTF-8 with a byte-order mark and ';' as
 the separator. Any text that a spreadsheet would run as a formula (starting with =, +, -, @,
 a tab or a carriage return) is prefixed with an apostrophe.
 """
@@ -11,21 +13,45 @@ import io
 from collections.abc import Iterable
 
 import pandas as pd
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from .aggregate import is_hidden, text_status
+from .plan import FIELD_LABELS, SHOWN_FIELDS
 from .question_types import type_of
-from .questions import Question, localize
+from .questions import N_, Question, localize
 from .text import displayable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ANSWER_COLUMNS = ["run_code", "group", "participant_id", "display_name", "question_id",
-                  "question_text", "option_id", "answer_text", "rank", "place", "points",
+                  "question_text", "option_id", "answer_text", "rank", "place", "report_text", "points",
                   "hidden", "status", "submitted_at"]
 GROUP_COLUMNS = ["run_code", "group", "question_id", "question_text", "respondents", "answer",
                  "ties"]
-PLAN_COLUMNS = ["run_code", "number", "goal", "fruit", "category", "measure", "report_to",
-                "frequency", "responsible", "supplier_questions", "sanctions", "incentives", "risk"]
+PLAN_COLUMNS = ["run_code", "number", "goal", *SHOWN_FIELDS]
+COLUMN_LABELS = {
+    "run_code": N_("Run code"),
+    "group": N_("Group"),
+    "participant_id": N_("Participant (pseudonym)"),
+    "display_name": N_("Name"),
+    "question_id": N_("Question id"),
+    "question_text": N_("Question"),
+    "option_id": N_("Option id"),
+    "answer_text": N_("Answer"),
+    "rank": N_("Rank"),
+    "place": N_("Placed as"),
+    "report_text": N_("How/what to report"),
+    "points": N_("Points"),
+    "hidden": N_("Hidden on the board"),
+    "status": N_("Text status"),
+    "submitted_at": N_("Submitted (UTC)"),
+    "respondents": N_("Respondents"),
+    "answer": N_("The group's answer"),
+    "ties": N_("Tied (half the group)"),
+    **FIELD_LABELS,
+}
+SHEET_LABELS = {"answers": N_("Answers"), "groups": N_("Group answers"), "plan": N_("Plan")}
 
 
 def neutralize(value):
@@ -65,6 +91,7 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
             "answer_text": type_of(question).export_text(question, row, lang),
             "rank": row.get("rank"),
             "place": place,
+            "report_text": type_of(question).export_report(question, row, lang),
             "points": row.get("points"),
             "hidden": is_hidden(row, hidden),
             "status": text_status(question, row, hidden, approved),
@@ -110,6 +137,11 @@ def plan_table(run_code: str, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=PLAN_COLUMNS)
 
 
+def headed(frame: pd.DataFrame, translate) -> pd.DataFrame:
+    """The table with the headers a person reads: each column's label, translated."""
+    return frame.rename(columns={c: translate(COLUMN_LABELS[c]) for c in frame.columns if c in COLUMN_LABELS})
+
+
 def _neutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(
         lambda column: column.map(neutralize)
@@ -122,9 +154,29 @@ def to_csv(frame: pd.DataFrame, sep: str = ";") -> bytes:
     return _neutralized(frame).to_csv(index=False, sep=sep, lineterminator="\r\n").encode(encoding)
 
 
+WIDEST_COLUMN = 60  # characters; longer texts wrap in their cell
+
+
+def _readable(sheet, frame: pd.DataFrame) -> None:
+    """Columns as wide as their texts (up to a limit, then wrapped), the header row frozen
+    and filterable: a sheet people can read without first widening every column."""
+    for number, column in enumerate(frame.columns, start=1):
+        values = [str(column), *(str(v) for v in frame[column].head(500) if v is not None)]
+        longest = max(max((len(line) for line in v.splitlines()), default=0) for v in values)
+        letter = get_column_letter(number)
+        sheet.column_dimensions[letter].width = min(longest, WIDEST_COLUMN) + 2
+        if longest > WIDEST_COLUMN:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+
+
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             _neutralized(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            _readable(writer.sheets[name[:31]], frame)
     return buffer.getvalue()

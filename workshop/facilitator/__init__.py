@@ -29,6 +29,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/runs/<code>/board/share", view_func=board.share_board, methods=["POST"])
     bp.add_url_rule("/runs/<code>/plan", view_func=board.plan, methods=["GET", "POST"])
     bp.add_url_rule("/runs/<code>/plan/redraft", view_func=board.redraft_plan, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/plan.docx", view_func=board.plan_docx)
     bp.add_url_rule("/runs/<code>/export/<table>.csv", view_func=board.export_csv)
     bp.add_url_rule("/runs/<code>/export/workbook.xlsx", view_func=board.export_xlsx)
 

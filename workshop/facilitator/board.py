@@ -7,11 +7,8 @@ from flask_babel import gettext as _
 
 from .. import presenter, services
 from ..auth import facilitator_required, run_or_404
-from ..domain import exports
-from ..domain.plan import PLAN_FIELDS, choices
+from ..domain.plan import GOALS_MAX, GOALS_MIN, LIST_FIELDS, PLAN_FIELDS, choices
 from .forms import MarkForm, MergeForm, NoteForm, PlanForm, RedraftForm, ShareForm
-
-EXPORT_TABLES = ("answers", "groups", "plan")
 
 
 @facilitator_required
@@ -86,13 +83,38 @@ def share_board(code: str):
     return redirect(url_for(".board", code=run.code))
 
 
+BLANK = ("", "—")
+
+
+def _kept(choices: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    """The choices, and the goal's current value if it is not among them (a plan saved before
+    the list had it): shown and kept as it is, never silently dropped on the next save."""
+    return choices + [(value, value)] if value and value not in {v for v, _label in choices} else choices
+
+
+def _category_choices(suggestions, lang, room: list[str], current: str):
+    """The room's categories first (its answers to question 1), then the others the deck names."""
+    every = _kept(choices(suggestions, "categories", lang), current)
+    if not room:
+        return [BLANK, *every]
+    return {None: [BLANK],
+            _("From the room's answers"): [(c, dict(every)[c]) for c in room],
+            _("Other categories"): [c for c in every if c[0] not in room]}
+
+
 def _plan_form(run, suggestions, lang, formdata=None):
+    goals = services.plan.plan_of(run).goals
     form = PlanForm(formdata=formdata) if formdata is not None else PlanForm(
-        data={"goals": [_goal_form_data(g) for g in services.plan.plan_of(run).goals]})
-    blank = [("", "—")]
-    for entry in form.goals:
-        entry.category.choices = blank + choices(suggestions, "categories", lang)
-        entry.frequency.choices = blank + choices(suggestions, "frequencies", lang)
+        data={"goals": [_goal_form_data(g) for g in goals]})
+    fruits = list(services.plan.fruit_labels(run, suggestions, lang).items())
+    room = [c["id"] for c in services.plan.room_categories(run, suggestions, lang)]
+    for n, entry in enumerate(form.goals):
+        stored = goals[n] if n < len(goals) else {}
+        entry.fruit.choices = [BLANK, *_kept(fruits, stored.get("fruit", ""))]
+        entry.category.choices = _category_choices(suggestions, lang, room, stored.get("category", ""))
+        for field, key in ((entry.area, "follow_up_areas"), (entry.frequency, "frequencies"),
+                           (entry.responsible, "roles")):
+            field.choices = [BLANK, *_kept(choices(suggestions, key, lang), stored.get(field.short_name, ""))]
         entry.report_to.choices = choices(suggestions, "stakeholders", lang)
         entry.sanctions.choices = choices(suggestions, "sanctions", lang)
         entry.incentives.choices = choices(suggestions, "incentives", lang)
@@ -101,10 +123,15 @@ def _plan_form(run, suggestions, lang, formdata=None):
 
 def _goal_form_data(goal: dict) -> dict:
     data = {field: goal.get(field, "") for field in PLAN_FIELDS if field != "goal_key"}
-    data["supplier_questions"] = "\n".join(goal.get("supplier_questions", []))
+    for field in ("supplier_questions", "startup_agenda"):
+        data[field] = "\n".join(goal.get(field, []))
     for field in ("report_to", "sanctions", "incentives"):
         data[field] = goal.get(field, [])
     return data
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()][:6]
 
 
 def _goal_from_form(entry, previous: dict | None) -> dict:
@@ -112,18 +139,16 @@ def _goal_from_form(entry, previous: dict | None) -> dict:
     return {
         "goal": data["goal"].strip(),
         "goal_key": (previous or {}).get("goal_key", ""),
-        "fruit": (data["fruit"] or "").strip(),
-        "category": data["category"] or "",
-        "measure": (data["measure"] or "").strip(),
-        "report_to": data["report_to"] or [],
-        "frequency": data["frequency"] or "",
-        "responsible": (data["responsible"] or "").strip(),
-        "supplier_questions": [line.strip() for line in (data["supplier_questions"] or "").splitlines()
-                               if line.strip()][:6],
-        "sanctions": data["sanctions"] or [],
-        "incentives": data["incentives"] or [],
-        "risk": (data["risk"] or "").strip(),
+        **{field: data[field] or "" for field in ("fruit", "category", "area", "frequency", "responsible")},
+        **{field: (data[field] or "").strip() for field in ("measure", "report", "responsible_name", "risk")},
+        **{field: data[field] or [] for field in ("report_to", "sanctions", "incentives")},
+        "supplier_questions": _lines(data["supplier_questions"]),
+        "startup_agenda": _lines(data["startup_agenda"]),
     }
+
+
+def _new_goal() -> dict:
+    return {"goal": _("New goal"), "goal_key": "", **{field: [] for field in LIST_FIELDS}}
 
 
 @facilitator_required
@@ -142,17 +167,19 @@ def plan(code: str):
                 for n, entry in enumerate(form.goals) if not entry.remove.data
             ]
             if request.form.get("add_goal"):
-                goals.append({"goal": _("New goal"), "goal_key": "", "report_to": [],
-                              "supplier_questions": [], "sanctions": [], "incentives": []})
-            services.plan.save_plan(run, goals[:8])
+                if len(goals) < GOALS_MAX:
+                    goals.append(_new_goal())
+                else:
+                    flash(_("Start realistic: a plan has at most %(max)d goals.", max=GOALS_MAX), "error")
+            services.plan.save_plan(run, goals[:GOALS_MAX])
             flash(_("The plan is saved."), "ok")
             return redirect(url_for(".plan", code=run.code))
         flash(_("The plan was not saved: see the marked fields."), "error")
     else:
         form = _plan_form(run, suggestions, lang)
     return render_template("facilitator/plan.html", run=run, form=form, redraft=RedraftForm(),
-                           rows=services.plan.plan_rows(run), code=presenter.format_code(run.code),
-                           title=presenter.localize(services.runs.template_of(run).title, run.language))
+                           doc=services.plan.plan_document(run), goals_min=GOALS_MIN, goals_max=GOALS_MAX,
+                           too_few=len(form.goals) < GOALS_MIN, can_add=len(form.goals) < GOALS_MAX)
 
 
 @facilitator_required
@@ -167,20 +194,33 @@ def redraft_plan(code: str):
 
 
 @facilitator_required
+def plan_docx(code: str):
+    run = run_or_404(code)
+    if services.plan.plan_suggestions(run) is None:
+        return render_template("error.html", message=_("This workshop has no plan suggestions.")), 404
+    return _download(services.plan.plan_docx(run), f"{run.code}-plan.docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+def _headers() -> str:
+    """Headers in the run's language, or the stable machine names with ?headers=keys."""
+    return "keys" if request.args.get("headers") == "keys" else "labels"
+
+
+@facilitator_required
 def export_csv(code: str, table: str):
     run = run_or_404(code)
-    if table not in EXPORT_TABLES:
+    if table not in services.exports.TABLES:
         abort(404)
     sep = "," if request.args.get("sep") in (",", "comma") else ";"
-    body = exports.to_csv(services.exports.export_tables(run)[table], sep=sep)
+    body = services.exports.csv_file(run, table, sep=sep, headers=_headers())
     return _download(body, f"{run.code}-{table}.csv", "text/csv; charset=utf-8")
 
 
 @facilitator_required
 def export_xlsx(code: str):
     run = run_or_404(code)
-    body = exports.to_xlsx(services.exports.export_tables(run))
-    return _download(body, f"{run.code}.xlsx",
+    return _download(services.exports.workbook(run, headers=_headers()), f"{run.code}.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..domain.plan import GOALS_MAX, GOALS_MIN
 from ..form_text import name_filter, text_filter
 
 
@@ -68,17 +69,26 @@ class ShareForm(FlaskForm):
 
 
 class GoalForm(Form):
+    """One goal of the plan, every field editable; the lists' choices come from the plan file
+    (and the room's answers), set by the view."""
+
     goal = StringField(_l("Goal"), filters=[name_filter], validators=[DataRequired(), Length(max=200)])
-    fruit = StringField(_l("Fruit"), filters=[name_filter], validators=[Optional(), Length(max=100)])
-    category = SelectField(_l("Procurement category"), choices=[], validate_choice=True)
-    measure = TextAreaField(_l("What to measure and report"), filters=[text_filter],
+    fruit = SelectField(_l("Fruit"), choices=[])
+    category = SelectField(_l("Procurement category"), choices=[])
+    area = SelectField(_l("Follow-up area (DFØ)"), choices=[])
+    measure = TextAreaField(_l("Indicator: what is measured"), filters=[text_filter],
                             validators=[Optional(), Length(max=600)])
+    report = TextAreaField(_l("What to report"), filters=[text_filter], validators=[Optional(), Length(max=600)])
     report_to = SelectMultipleField(_l("Report to"), choices=[])
     frequency = SelectField(_l("How often"), choices=[])
-    responsible = StringField(_l("Responsible (role)"), filters=[name_filter],
-                              validators=[Optional(), Length(max=100)])
+    responsible = SelectField(_l("Responsible (role)"), choices=[])
+    responsible_name = StringField(_l("Name or unit"), filters=[name_filter],
+                                   validators=[Optional(), Length(max=100)])
     supplier_questions = TextAreaField(
         _l("First questions for the supplier (one per line)"), filters=[text_filter],
+        validators=[Optional(), Length(max=1500)])
+    startup_agenda = TextAreaField(
+        _l("Agenda points for the start-up meeting (one per line)"), filters=[text_filter],
         validators=[Optional(), Length(max=1500)])
     sanctions = SelectMultipleField(_l("Sanctions"), choices=[])
     incentives = SelectMultipleField(_l("Incentives"), choices=[])
@@ -88,11 +98,12 @@ class GoalForm(Form):
 
 
 class PlanForm(FlaskForm):
-    goals = FieldList(FormField(GoalForm), min_entries=0, max_entries=8)
+    goals = FieldList(FormField(GoalForm), min_entries=0, max_entries=GOALS_MAX)
 
 
 class RedraftForm(FlaskForm):
-    count = SelectField(_l("Number of goals"), choices=[("3", "3"), ("4", "4"), ("5", "5")], default="4")
+    count = SelectField(_l("Number of goals"), choices=[(str(n), str(n)) for n in range(GOALS_MIN, GOALS_MAX + 1)],
+                        default="4")
 
 
 class RehearseForm(FlaskForm):

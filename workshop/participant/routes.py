@@ -189,6 +189,4 @@ def plan(code: str):
         return redirect(url_for(".join", code=run.code))
     if services.plan.plan_suggestions(run) is None or not run.board_shared:
         abort(404, description=_("The plan is shown here when the facilitator shares it."))
-    template = services.runs.template_of(run)
-    return render_template("plan_view.html", run=run, rows=services.plan.plan_rows(run),
-                           title=presenter.localized(template.title), code=presenter.format_code(run.code))
+    return render_template("plan_view.html", run=run, doc=services.plan.plan_document(run))

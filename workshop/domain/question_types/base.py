@@ -71,3 +71,8 @@ class QuestionType(ABC):
         """The answer_text column of the answers export for one answer row."""
         option = question.option(row["option"]) if row.get("option") else None
         return localize(option.label, lang) if option else (row.get("text") or "")
+
+    def export_report(self, question: Question, row: Mapping, lang: str) -> str:
+        """The report_text column of the answers export: a line written beside a placed item
+        (the fruit board's how/what to report), kept apart from the answer itself."""
+        return ""

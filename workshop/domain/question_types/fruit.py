@@ -136,9 +136,11 @@ class Fruit(QuestionType):
         return f"{text} ({item.text})" if item.text else text
 
     def export_text(self, question, row, lang):
-        # The option is the goal, the text its "how / what to report".
-        label = super().export_text(question, dict(row, text=None), lang)
-        return label + (f" – {row['text']}" if row.get("text") else "")
+        # The option is the goal; its fruit is the place column, its text the report column.
+        return super().export_text(question, dict(row, text=None), lang)
+
+    def export_report(self, question, row, lang):
+        return row.get("text") or ""
 
     def parse(self, check, raw, common):
         """Items fixed in the file, or the top answers of an earlier question, taken when the
