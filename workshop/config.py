@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from . import netaddress
+
 
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -39,6 +41,17 @@ class Config:
         self.RESULTS_INTERVAL = float(os.environ.get("WORKSHOP_RESULTS_INTERVAL", "0.1"))
         # Behind a reverse proxy that sets X-Forwarded-Proto/For/Host, trust one hop.
         self.TRUST_PROXY = _bool("WORKSHOP_TRUST_PROXY", False)
+        # The join link and QR code. Behind a reverse proxy, the address phones open
+        # (https://workshop.example.no); else this machine's network address, chosen in the
+        # console when there are several (workshop/netaddress.py).
+        self.PUBLIC_URL = netaddress.parse_public_url(os.environ.get("WORKSHOP_PUBLIC_URL"))
+        # Where `workshop serve` listens (it sets WORKSHOP_HOST for the app): on 127.0.0.1 no
+        # phone can connect, whatever address the link shows.
+        self.LISTEN_HOST = os.environ.get("WORKSHOP_HOST", "0.0.0.0")
+        # Addresses phones can use, when the ones found are wrong (a container, a port
+        # forward); else found on this machine by DISCOVER_ADDRESSES, which tests replace.
+        self.JOIN_ADDRESSES = netaddress.parse_addresses(os.environ.get("WORKSHOP_JOIN_ADDRESSES"))
+        self.DISCOVER_ADDRESSES = netaddress.machine_addresses
         self.BABEL_DEFAULT_LOCALE = "nb"
         self.LANGUAGES = ("nb", "en")
         self.WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives with the session
