@@ -79,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     broadcast.init_app(app)
 
+    from .about import bp as about_bp
     from .facilitator import board as _facilitator_board  # noqa: F401 (its routes join the blueprint)
     from .facilitator import manage as _facilitator_manage  # noqa: F401 (likewise)
     from .facilitator.routes import bp as facilitator_bp
@@ -90,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(facilitator_bp)
     app.register_blueprint(projector_bp)
     app.register_blueprint(vendor_bp)
+    app.register_blueprint(about_bp)
 
     _register_page_helpers(app)
     # Every value a page shows passes here: a stored text UTF-8 cannot encode (from before

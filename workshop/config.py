@@ -52,6 +52,12 @@ class Config:
         # forward); else found on this machine by DISCOVER_ADDRESSES, which tests replace.
         self.JOIN_ADDRESSES = netaddress.parse_addresses(os.environ.get("WORKSHOP_JOIN_ADDRESSES"))
         self.DISCOVER_ADDRESSES = netaddress.machine_addresses
+        # Who hears about accessibility problems (the statement page): an e-mail address, a
+        # web address or any text; the organisation running the app sets it.
+        self.ACCESSIBILITY_CONTACT = os.environ.get("WORKSHOP_ACCESSIBILITY_CONTACT", "").strip()
+        # The organisation's own accessibility statement (for Norwegian public bodies, made
+        # at uustatus.no), linked from the app's statement page when set.
+        self.ACCESSIBILITY_STATEMENT_URL = os.environ.get("WORKSHOP_ACCESSIBILITY_STATEMENT_URL", "").strip()
         self.BABEL_DEFAULT_LOCALE = "nb"
         self.LANGUAGES = ("nb", "en")
         self.WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives with the session
