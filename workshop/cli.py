@@ -8,7 +8,6 @@ rehearse, reset-secret) run in an app context and are registered on `app.cli` to
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 
@@ -16,35 +15,18 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from . import netaddress
 from .config import _bool
-
-
-def local_addresses() -> list[str]:
-    """Addresses phones on the same network can use to reach this laptop."""
-    found: list[str] = []
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("192.0.2.1", 9))  # no packet is sent; this only picks the outgoing interface
-        found.append(probe.getsockname()[0])
-    except OSError:
-        pass
-    finally:
-        probe.close()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(info[4][0])
-    except OSError:
-        pass
-    return [a for a in dict.fromkeys(found) if not a.startswith("127.")]
 
 
 def bootstrap(host: str, port: int) -> None:
     """Create the database and the facilitator secret, and tell the facilitator how to begin."""
-    from . import create_app, services
+    from . import create_app, join_address, services
 
     app = create_app()
     with app.app_context():
         new_secret = services.secret.ensure_facilitator_secret(app.config.get("FACILITATOR_SECRET"))
+        chosen = join_address.chosen_address()
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print("\n  workshop is starting\n", flush=True)
     print(f"  Facilitator, on this laptop:  http://{shown_host}:{port}/facilitator/login")
@@ -56,14 +38,32 @@ def bootstrap(host: str, port: int) -> None:
         print("  Facilitator secret:           from WORKSHOP_FACILITATOR_SECRET")
     else:
         print("  Facilitator secret:           set at first start (`workshop reset-secret` makes a new one)")
-    if host in ("0.0.0.0", "::"):
-        addresses = local_addresses()
-        if addresses:
-            for address in addresses:
-                print(f"  Phones on the same network:   http://{address}:{port}/")
-        else:
-            print("  Phones on the same network:   no network address found; is the laptop on the wifi?")
+    for line in phone_lines(host, port, app.config, chosen):
+        print(line)
     print(f"  Database:                     {app.config['SQLALCHEMY_DATABASE_URI']}\n", flush=True)
+
+
+def phone_lines(host: str, port: int, config, chosen: str | None = None) -> list[str]:
+    """Where phones join, as the projector will show it (workshop/netaddress.py): the
+    address chosen in the console first, while this machine has it."""
+    label = "  Phones join at:               "
+    if config["PUBLIC_URL"]:
+        return [f"{label}{config['PUBLIC_URL']}/  (WORKSHOP_PUBLIC_URL)"]
+    addresses, listening_on_loopback = netaddress.reachable_addresses(
+        host, config["JOIN_ADDRESSES"], netaddress.discover_addresses)
+    if listening_on_loopback:
+        return [f"{label}nowhere: the server listens on {host} only, which no phone reaches "
+                "(listen on 0.0.0.0, or set WORKSHOP_PUBLIC_URL behind a proxy)"]
+    if not addresses:
+        return [f"{label}no network address found; is the laptop on the wifi? "
+                "(the projector warns until it is)"]
+    if chosen in addresses:
+        addresses = [chosen] + [address for address in addresses if address != chosen]
+    lines = [f"{label if n == 0 else ' ' * len(label)}http://{netaddress.netloc(address, port)}/"
+             for n, address in enumerate(addresses)]
+    if len(addresses) > 1:
+        lines.append(f"{' ' * len(label)}(the projector shows the first; the console can choose another)")
+    return lines
 
 
 def forwarded_allow_ips() -> str:
@@ -85,7 +85,13 @@ def forwarded_allow_ips() -> str:
               help="most simultaneous connections (phones) the worker accepts")
 def serve_command(host: str, port: int, connections: int) -> None:
     """Run the app on the production server (gunicorn, one gevent worker)."""
+    try:
+        netaddress.parse_public_url(os.environ.get("WORKSHOP_PUBLIC_URL"))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     os.environ["WORKSHOP_ASYNC_MODE"] = "gevent"
+    # The app builds the join link knowing where it listens: on 127.0.0.1 no phone connects.
+    os.environ["WORKSHOP_HOST"] = host
     bootstrap(host, port)
     command = [
         sys.executable, "-m", "gunicorn",

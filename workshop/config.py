@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from . import netaddress
+
 
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -39,6 +41,23 @@ class Config:
         self.RESULTS_INTERVAL = float(os.environ.get("WORKSHOP_RESULTS_INTERVAL", "0.1"))
         # Behind a reverse proxy that sets X-Forwarded-Proto/For/Host, trust one hop.
         self.TRUST_PROXY = _bool("WORKSHOP_TRUST_PROXY", False)
+        # The join link and QR code. Behind a reverse proxy, the address phones open
+        # (https://workshop.example.no); else this machine's network address, chosen in the
+        # console when there are several (workshop/netaddress.py).
+        self.PUBLIC_URL = netaddress.parse_public_url(os.environ.get("WORKSHOP_PUBLIC_URL"))
+        # Where `workshop serve` listens (it sets WORKSHOP_HOST for the app): on 127.0.0.1 no
+        # phone can connect, whatever address the link shows.
+        self.LISTEN_HOST = os.environ.get("WORKSHOP_HOST", "0.0.0.0")
+        # Addresses phones can use, when the ones found are wrong (a container, a port
+        # forward); else found on this machine by DISCOVER_ADDRESSES, which tests replace.
+        self.JOIN_ADDRESSES = netaddress.parse_addresses(os.environ.get("WORKSHOP_JOIN_ADDRESSES"))
+        self.DISCOVER_ADDRESSES = netaddress.machine_addresses
+        # Who hears about accessibility problems (the statement page): an e-mail address, a
+        # web address or any text; the organisation running the app sets it.
+        self.ACCESSIBILITY_CONTACT = os.environ.get("WORKSHOP_ACCESSIBILITY_CONTACT", "").strip()
+        # The organisation's own accessibility statement (for Norwegian public bodies, made
+        # at uustatus.no), linked from the app's statement page when set.
+        self.ACCESSIBILITY_STATEMENT_URL = os.environ.get("WORKSHOP_ACCESSIBILITY_STATEMENT_URL", "").strip()
         self.BABEL_DEFAULT_LOCALE = "nb"
         self.LANGUAGES = ("nb", "en")
         self.WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives with the session

@@ -16,6 +16,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/", view_func=routes.console)
     bp.add_url_rule("/runs", view_func=routes.create_run, methods=["POST"])
     bp.add_url_rule("/runs/<code>", view_func=routes.run_console)
+    bp.add_url_rule("/join-address", view_func=routes.choose_join_address, methods=["POST"])
     bp.add_url_rule("/runs/<code>/questions/<question_id>/<action>", view_func=routes.question_action, methods=["POST"])
     bp.add_url_rule("/runs/<code>/open-all", view_func=routes.open_all, methods=["POST"])
     bp.add_url_rule("/runs/<code>/qr.svg", view_func=routes.qr_code)

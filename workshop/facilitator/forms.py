@@ -31,6 +31,13 @@ class NewRunForm(FlaskForm):
                            choices=[("nb", "Norsk bokmål"), ("en", "English")], default="nb")
 
 
+class JoinAddressForm(FlaskForm):
+    """The facilitator's choice of the address phones join at (one of this machine's)."""
+
+    address = StringField(validators=[DataRequired(), Length(max=253)])
+    next = HiddenField(validators=[Optional(), Length(max=300)])
+
+
 class ActionForm(FlaskForm):
     """CSRF only: the buttons that open, close and reveal questions."""
 

@@ -18,12 +18,20 @@ from flask import (
 from flask_babel import gettext
 from flask_babel import gettext as _
 
-from .. import presenter, services
+from .. import join_address, presenter, services
 from ..auth import facilitator_required, run_or_404, sign_in_facilitator
 from ..domain.codes import format_code
 from ..extensions import limiter
 from ..templates_io import list_template_files
-from .forms import ActionForm, ConfirmCodeForm, LoginForm, NewRunForm, RehearseForm, UploadForm
+from .forms import (
+    ActionForm,
+    ConfirmCodeForm,
+    JoinAddressForm,
+    LoginForm,
+    NewRunForm,
+    RehearseForm,
+    UploadForm,
+)
 
 ACTIONS = {
     "open": services.exercise.open_question,
@@ -35,7 +43,25 @@ ACTIONS = {
 
 
 def join_url(run) -> str:
-    return url_for("participant.join", code=run.code, _external=True)
+    """The link phones can open, whatever address this browser used (workshop/join_address.py)."""
+    return join_address.join_url(run)
+
+
+def join_address_view(back_to: str, run=None) -> dict:
+    """What the join-address card shows: the address (and the run's join link), a warning,
+    the choice when there are several."""
+    base = join_address.join_base()
+    return {"url": base.url, "link": join_address.join_url(run, base) if run else None,
+            "warning": join_address.warning(base), "choices": base.choices,
+            "current": base.current, "source": base.source, "can_choose": len(base.choices) > 1,
+            "form": JoinAddressForm(formdata=None, next=back_to)}
+
+
+def _local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site (not //elsewhere), else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
 
 
 @limiter.limit("10/minute;50/hour", methods=["POST"])
@@ -44,10 +70,7 @@ def login():
     if form.validate_on_submit():
         if services.secret.check_facilitator_secret(form.secret.data):
             sign_in_facilitator()
-            target = request.args.get("next") or ""
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for(".console")
-            return redirect(target)
+            return redirect(_local_path(request.args.get("next")) or url_for(".console"))
         form.secret.errors.append(_("That is not the facilitator secret."))
     return render_template("facilitator/login.html", form=form)
 
@@ -77,7 +100,8 @@ def console():
     templates = [{"id": f.template.id, "title": presenter.localized(f.template.title), "file": f.name,
                   "questions": len(f.template.questions)} for f in files if f.ok]
     return render_template("facilitator/console.html", form=form, runs=runs, broken=broken,
-                           templates=templates, upload_form=UploadForm())
+                           templates=templates, upload_form=UploadForm(),
+                           join_address=join_address_view(url_for(".console")))
 
 
 @facilitator_required
@@ -107,11 +131,22 @@ def run_console(code: str):
         for q in template.questions
     ]
     return render_template(
-        "facilitator/run.html", run=run, code=format_code(run.code), join_url=join_url(run),
+        "facilitator/run.html", run=run, code=format_code(run.code),
+        join_address=join_address_view(url_for(".run_console", code=run.code), run),
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
         participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
         confirm_form=ConfirmCodeForm(), moderation=presenter.moderation_page(run),
     )
+
+
+@facilitator_required
+def choose_join_address():
+    form = JoinAddressForm()
+    if form.validate_on_submit() and join_address.choose(form.address.data):
+        flash(_("Phones now join at %(address)s.", address=join_address.join_base().url), "ok")
+    else:
+        flash(_("That is not one of this computer's network addresses now. Nothing was changed."), "error")
+    return redirect(_local_path(form.next.data) or url_for(".console"))
 
 
 @facilitator_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 
-from .. import presenter, services
+from .. import join_address, presenter, services
 from ..auth import facilitator_required, run_or_404
 from ..domain.codes import format_code
 
@@ -13,10 +13,11 @@ from ..domain.codes import format_code
 def projector(code: str):
     run = run_or_404(code)
     template = services.runs.template_of(run)
+    base = join_address.join_base()  # the room's address, not the one this laptop opened
     return render_template(
         "projector/projector.html", run=run, code=format_code(run.code),
         title=presenter.localize(template.title, run.language),
-        join_url=url_for("participant.join", code=run.code, _external=True),
+        join_url=join_address.join_url(run, base), join_warning=join_address.warning(base),
         qr_url=url_for("facilitator.qr_code", code=run.code),
     )
 
