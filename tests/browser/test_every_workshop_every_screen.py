@@ -712,3 +712,29 @@ def test_plan_and_its_print_view_are_drafted_from_the_domain_results(rehearsed, 
     expect(phone.locator(".print-button")).to_be_hidden()
     assert phone.evaluate(READ_PLAN) == wanted
     photograph(rehearsed, phone, output_path, "plan-phone-print.png", whole=True)
+
+
+def test_the_consoles_rehearse_button_fills_every_question(rehearsed, domain, big_screen):
+    """The facilitator's own way: preview the workshop, start a run, press Rehearse (the server
+    rehearses in the background); the console counts every simulated answer as it comes."""
+    server, facilitator = rehearsed.server, rehearsed.facilitator
+    page = big_screen()
+    page.goto(f"{server.url}/facilitator/templates/{rehearsed.template.id}")
+    expect(page.locator("section.question")).to_have_count(len(rehearsed.template.questions))
+    assert_no_broken_values(page, "the workshop's preview")
+
+    code = create_run(server, facilitator, template=rehearsed.template.id)
+    page.goto(f"{server.url}/facilitator/runs/{code}")
+    wait_for_ack(page, "screen:watch")
+    form = page.locator("form[action$='/rehearse']")
+    for field, value in (("participants", "6"), ("groups", "2"), ("delay", "0")):
+        form.locator(f"#rehearse-{field}").fill(value)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".flash-ok")).to_be_visible()
+    counts = page.locator("#console .answer-count")
+    expect(counts).to_have_count(len(rehearsed.template.questions))
+    # Every question, the fruit board's last (opened once the others are answered).
+    expect(counts).to_have_text(["6"] * len(rehearsed.template.questions), timeout=WAIT_S * 2000)
+    assert [domain.answer_count(code, q.id) for q in rehearsed.template.questions] == \
+        [6] * len(rehearsed.template.questions)
+    assert_no_broken_values(page, "the console after a rehearsal")
