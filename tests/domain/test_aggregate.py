@@ -83,6 +83,21 @@ def test_ranked_topics_are_scored_three_two_one_with_first_places():
     assert options["anchoring"]["score"] == 0
 
 
+def test_a_ranked_topics_bar_is_as_long_as_its_score():
+    """The phone draws each topic's bar from its share, beside its points: the share is of the
+    most points a topic can get (everyone's first place), not of how many ranked it, which
+    drew 6 and 8 points as bars of one length."""
+    data = rows([
+        ("p1", "Bord 1", [("sanctions", None, 1), ("dialogue", None, 2), ("templates", None, 3)], 0),
+        ("p2", "Bord 1", [("dialogue", None, 1), ("sanctions", None, 2), ("reporting", None, 3)], 0),
+        ("p3", "Bord 2", [("dialogue", None, 1), ("templates", None, 2), ("sanctions", None, 3)], 0),
+    ])
+    options = by_key(aggregate(TEMPLATE.question("topics"), data))
+    most = 3 * 3  # three respondents, each giving a topic at most 3 points
+    assert [options[k]["share"] for k in ("dialogue", "sanctions", "templates", "anchoring")] == [
+        round(8 / most, 4), round(6 / most, 4), round(3 / most, 4), 0.0]
+
+
 def test_group_top_three_marks_ties_at_the_cut():
     data = rows([
         ("p1", "Bord 1", [("sanctions", None, 1), ("dialogue", None, 2), ("templates", None, 3)], 0),

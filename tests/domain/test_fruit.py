@@ -63,3 +63,18 @@ def test_board_shows_where_most_placed_each_goal_and_how_split():
     assert [q["id"] for q in result["quadrants"]] == ["high", "low", "exotic", "windfall"]
     # Two in three in one box is the room's answer; one in two is divided; nobody, neither.
     assert not by_key["env"]["divided"] and by_key["trust"]["divided"] and not by_key["digital"]["divided"]
+
+
+def test_how_united_the_room_is_shows_one_rounded_figure_and_a_divided_mark():
+    """5 of 8 in one box is 63 % wherever it is drawn (a page rounding halves to even showed
+    62 % until a push redrew it as 63 %); fewer than two in three is marked divided."""
+    def row(p, option, place):
+        return {"participant": p, "group": "Bord 1", "option": option, "place": place, "text": None,
+                "rank": None, "submitted_at": T0}
+    rows = [row(f"p{n}", "env", "high" if n < 5 else "low") for n in range(8)]
+    rows += [row(f"p{n}", "trust", "exotic") for n in range(3)]
+    rows += [row(f"p{n}", "digital", "high" if n < 2 else "low") for n in range(3)]
+    by_key = {o["key"]: o for o in aggregate(FRUITS, rows)["options"]}
+    assert (by_key["env"]["agreement_percent"], by_key["env"]["divided"]) == (63, True)
+    assert (by_key["trust"]["agreement_percent"], by_key["trust"]["divided"]) == (100, False)
+    assert (by_key["digital"]["agreement_percent"], by_key["digital"]["divided"]) == (67, False)  # 2 of 3 agree

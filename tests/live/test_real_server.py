@@ -329,8 +329,11 @@ def test_a_room_of_phones_votes_and_nothing_is_lost(server, facilitator, live_cl
             options = payload["results"]["options"]
             # The template's options come first, in the template's order, then write-ins.
             assert [o["key"] for o in options[:len(QUESTIONS[qid]["options"])]] == QUESTIONS[qid]["options"]
+            # A bar is as long as its figure: of the most one option can get (a choice: every
+            # participant; a ranking: every participant's first place).
+            most = PARTICIPANTS * (QUESTIONS[qid]["ranks"] if QUESTIONS[qid]["type"] == "ranked" else 1)
             for option in options:
-                assert option["share"] == pytest.approx(option["count"] / PARTICIPANTS, abs=1e-4)
+                assert option["share"] == pytest.approx(option["figure"] / most, abs=1e-4)
         assert [g["name"] for g in payload["results"]["groups"]] == GROUPS
 
     # The database: exactly one answer per participant per question, the last accepted one.

@@ -15,43 +15,63 @@
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
+  // A written-in answer is marked as one: it may read like one of the options.
+  function optionLabel(o, t) { return o.label + (o.write_in ? " (" + t("written-in") + ")" : ""); }
+
   // A bar per option with its figure (what the type counts), as the page's bar_list macro.
   function phoneBars(box, results, t) {
     var bars = add(box, "ol", null, "bars");
     results.options.forEach(function (o) {
       var row = add(bars, "li", null, "bar-row");
-      add(row, "span", o.label, "bar-label");
+      row.setAttribute("data-key", o.key);
+      var label = add(row, "span", o.label, "bar-label");
+      if (o.write_in) {
+        label.appendChild(document.createTextNode(" "));
+        add(label, "em", "(" + t("written-in") + ")");
+      }
       var bar = add(row, "progress", null, "bar-track");
       bar.max = 1; bar.value = o.share || 0; bar.setAttribute("aria-hidden", "true");
       add(row, "span", String(o.figure) + (results.unit ? " " + t("points") : ""), "bar-value");
     });
   }
 
-  function wrap(label) {
-    // Long option labels on two or three lines instead of one unreadable line.
+  function wrap(label, width) {
     var words = String(label).split(" "), lines = [], line = "";
     words.forEach(function (w) {
-      if ((line + " " + w).trim().length > 28 && line) { lines.push(line); line = w; }
+      if ((line + " " + w).trim().length > width && line) { lines.push(line); line = w; }
       else { line = (line + " " + w).trim(); }
     });
     if (line) { lines.push(line); }
     return lines;
   }
+  // Long option labels on two or three lines of 28 characters instead of one unreadable line;
+  // lines a little longer when a label would need a fourth.
+  function wrapAll(labels) {
+    for (var width = 28; width < 60; width += 4) {
+      var wrapped = labels.map(function (label) { return wrap(label, width); });
+      if (wrapped.every(function (lines) { return lines.length <= 3; })) { return wrapped; }
+    }
+    return labels.map(function (label) { return wrap(label, 60); });
+  }
 
   var chart = null;  // one chart on a projector page, updated in place between pushes
-  function projectorChart(box, options) {
+  function projectorChart(box, options, t) {
+    var labels = options.map(function (o) { return optionLabel(o, t); });
     var holder = add(box, "div", null, "chart-box");
     var canvas = add(holder, "canvas");
     canvas.id = "proj-chart";
     canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", options.map(function (o) { return o.label + " " + o.figure; }).join(", "));
+    canvas.setAttribute("aria-label", options.map(function (o, i) { return labels[i] + " " + o.figure; }).join(", "));
     if (!window.Chart) { return; }
-    // The box grows with the number of bars (app.css), so every bar keeps its label.
+    // The box grows with the number of bars and their labels' lines (app.css), so every bar
+    // keeps its label and no label runs into the next.
+    var wrapped = wrapAll(labels);
     holder.style.setProperty("--bars", options.length);
+    holder.style.setProperty("--bar-lines", Math.max.apply(null, wrapped.map(function (l) { return l.length; }).concat([1])));
     if (chart) { chart.destroy(); }
     chart = new window.Chart(canvas, {
       type: "bar",
-      data: { labels: options.map(function (o) { return wrap(o.label); }),
+      data: { labels: wrapped,
               datasets: [{ data: options.map(function (o) { return o.figure; }),
                            backgroundColor: "#ffd23f", borderColor: "#000", borderWidth: 1 }] },
       options: {
@@ -66,12 +86,13 @@
   }
 
   // A table of the options: the type gives each row's two figures.
-  function projectorTable(box, options, cells) {
+  function projectorTable(box, options, cells, t) {
     var table = add(box, "table", null, "proj-table");
     table.id = "proj-table";
     options.forEach(function (o) {
       var row = add(table, "tr");
-      add(row, "th", o.label).setAttribute("scope", "row");
+      row.setAttribute("data-key", o.key);
+      add(row, "th", optionLabel(o, t)).setAttribute("scope", "row");
       cells(o).forEach(function (cell) { add(row, "td", cell, "num"); });
     });
   }
@@ -94,8 +115,8 @@
     return {
       phone: phoneBars,
       projector: function (box, groups, r, t) {
-        projectorChart(box, r.results.options);
-        projectorTable(box, r.results.options, function (o) { return cells(o, t); });
+        projectorChart(box, r.results.options, t);
+        projectorTable(box, r.results.options, function (o) { return cells(o, t); }, t);
         projectorGroups(groups, r, t);
       }
     };

@@ -85,6 +85,9 @@ class Fruit(QuestionType):
                 "tie": len(leaders) > 1,
                 # Share of placements in the leading box: 1.0 is a united room, lower is split.
                 "agreement": round(top / total, 4) if total else 0.0,
+                # As every screen shows it, rounded once here: 5 of 8 is 63 % on the page
+                # and after a push alike (Jinja's round halves to even, JavaScript's up).
+                "agreement_percent": int(100 * top / total + 0.5) if total else 0,
                 "divided": bool(total) and divided(top / total),
                 "reports": [
                     {"text": r.text, "group": r.group, "ref": entry_ref(r.participant, r.text)}

@@ -81,6 +81,9 @@ class Ranked(QuestionType):
         for key in keys + write_ins:
             option = option_result(key, labels[key], int(counts.get(key, 0)), result["respondents"])
             option["score"] = option["figure"] = int(scores.get(key, 0))
+            # The bar beside the points is as long as the points: of the most a topic can get.
+            most = result["respondents"] * borda_points(question, 1)
+            option["share"] = round(option["score"] / most, 4) if most else 0.0
             option["first"] = int(firsts.get(key, 0))
             result["options"].append(option)
         result["unit"] = "points"
