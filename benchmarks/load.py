@@ -845,6 +845,7 @@ async def run_load(target: Target, config: LoadConfig) -> dict:
         config.phase_hook("start", target, "join")
     cpu_start = cpu_seconds(target.worker_pid)
     client_start = sum(os.times()[:2])
+    machine_start = machine_jiffies()
     began = time.monotonic()
     connector = aiohttp.TCPConnector(limit=config.join_concurrency)
     try:
@@ -855,6 +856,7 @@ async def run_load(target: Target, config: LoadConfig) -> dict:
     finally:
         join_s = time.monotonic() - began
         cpu_end = cpu_seconds(target.worker_pid)
+        machine_end = machine_jiffies()
         if config.phase_hook:
             config.phase_hook("end", target, "join")
     result["join_s"] = round(join_s, 2)
@@ -864,7 +866,12 @@ async def run_load(target: Target, config: LoadConfig) -> dict:
     result["join"]["server_cpu_s"] = _round(cpu, 2)
     result["join"]["server_cpu_ms_per_join"] = (
         _round(cpu * 1000 / result["join"]["joins"], 2) if cpu and result["join"]["joins"] else None)
-    result["join"]["client_cpu_s"] = _round(sum(os.times()[:2]) - client_start, 2)
+    client_cpu = sum(os.times()[:2]) - client_start
+    result["join"]["client_cpu_s"] = _round(client_cpu, 2)
+    machine_cores = ((machine_end[0] - machine_start[0]) / max(1, machine_end[1] - machine_start[1])
+                     * (os.cpu_count() or 1))
+    result["join"]["other_processes_cores"] = round(
+        max(0.0, machine_cores - ((cpu or 0) + client_cpu) / max(join_s, 1e-9)), 2)
     if target.stored_tables is not None:
         result["join"]["tables_stored"] = await asyncio.to_thread(target.stored_tables)
     if errors:
@@ -873,7 +880,8 @@ async def run_load(target: Target, config: LoadConfig) -> dict:
     j = result["join"]
     log(f"  {target.name}: {len(joined)} phones joined over HTTP in {result['join_s']} s "
         f"({j['joins_per_s']}/s, p50 {j['p50_ms']} ms, p99 {j['p99_ms']} ms; server CPU "
-        f"{j['server_cpu_ms_per_join']} ms/join; tables {j.get('tables_stored')})")
+        f"{j['server_cpu_ms_per_join']} ms/join; tables {j.get('tables_stored')}; other processes "
+        f"{j['other_processes_cores']} cores)")
     if config.join_only:
         result["phases"] = []
         result["client_cpu_s"] = round(sum(os.times()[:2]) - client_cpu_start, 1)

@@ -250,7 +250,8 @@ def print_details(result: dict) -> None:
           f"{j['page_p50_ms']}/{j['page_p99_ms']}, form post {j['post_p50_ms']}/{j['post_p99_ms']}, "
           f"questions page {j['questions_p50_ms']}/{j['questions_p99_ms']} ms; server CPU "
           f"{j['server_cpu_s']} s ({j['server_cpu_ms_per_join']} ms/join), load generator CPU "
-          f"{j['client_cpu_s']} s; tables stored {j.get('tables_stored')} of {result['groups']} typed")
+          f"{j['client_cpu_s']} s; other processes {j.get('other_processes_cores')} cores; tables stored "
+          f"{j.get('tables_stored')} of {result['groups']} typed")
     if not result["phases"]:
         return
     print(f"\n{result['target']} ({result['participants']} participants): joins "
