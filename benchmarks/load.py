@@ -82,6 +82,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import aiohttp
 import socketio
@@ -104,6 +105,7 @@ class Target:
     facilitator_cookie: str        # Cookie header for the projector's screen:watch
     stored_answers: Callable[[], list[tuple]]  # -> [(participant, question, vote_id)]
     worker_pid: int | None = None  # the process holding the connections (for VmRSS)
+    stored_tables: Callable[[], int] | None = None  # -> how many tables the run has
 
 
 @dataclass
@@ -121,6 +123,7 @@ class LoadConfig:
     settle_timeout: float = 30.0   # wait this long at most for the projector to catch up
     quiet_wait: float = 0.0        # before each phase, wait up to this long for a quiet machine
     seed: int = 1
+    join_only: bool = False        # measure the joins only (no connections, no votes)
     log: Callable[[str], None] = print
     # Called with ("start"|"end", target, phase) around each voting phase (e.g. a profiler).
     phase_hook: Callable[[str, Target, str], None] | None = None
@@ -153,6 +156,7 @@ class Phone:
     reconnects: int = 0
     reconnect_failed: bool = False
     alive: bool = False
+    join_steps: tuple[float, float, float] | None = None  # page, form post, questions page
 
 
 def load_questions(path: str = QUESTIONS_FILE) -> dict[str, dict]:
@@ -308,6 +312,25 @@ def postgres_answers(url: str, code: str) -> list[tuple]:
             "JOIN run r ON a.run_id = r.id WHERE r.code = %s", (code,)).fetchall()
 
 
+_TABLES_SQL = ('SELECT count(*) FROM "group" g JOIN run r ON g.run_id = r.id WHERE r.code = {}')
+
+
+def database_tables(database_url: str, code: str) -> int:
+    """How many tables (groups) the run has in the app's database."""
+    if database_url.startswith("sqlite:///"):
+        connection = sqlite3.connect(f"file:{database_url[len('sqlite:///'):]}?mode=ro", uri=True,
+                                     timeout=30)
+        try:
+            return connection.execute(_TABLES_SQL.format("?"), (code,)).fetchone()[0]
+        finally:
+            connection.close()
+    import psycopg
+
+    url = re.sub(r"^postgresql\+\w+://", "postgresql://", database_url)
+    with psycopg.connect(url) as connection:
+        return connection.execute(_TABLES_SQL.format("%s"), (code,)).fetchone()[0]
+
+
 def database_answers(database_url: str, code: str) -> list[tuple]:
     if database_url.startswith("sqlite:///"):
         return sqlite_answers(database_url[len("sqlite:///"):], code)
@@ -403,19 +426,34 @@ class Projector:
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+def table_typed(index: int, groups: int) -> str:
+    """The table a phone types. The first phone at a table names it "Bord N"; after that one
+    phone in five types it as people do ("bord N ", "BORD N"), which must join the same table."""
+    name = f"Bord {index % groups + 1}"
+    if index >= groups and index % 5 == 1:
+        return f"bord {index % groups + 1} "
+    if index >= groups and index % 5 == 3:
+        return name.upper()
+    return name
+
+
 def phone_address(index: int) -> str:
     n = index + 1
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
 async def http_join(http: aiohttp.ClientSession, target: Target, phone: Phone) -> None:
+    """Join as a phone's browser does: the join page (CSRF token and session cookie), the form
+    post with a table name, then the redirect to the questions page. Times each step."""
     headers = {"X-Forwarded-For": phone_address(phone.index)}
     url = f"{target.url}/j/{target.code}"
+    began = time.monotonic()
     async with http.get(url, headers=headers) as response:
         page = await response.text()
         if response.status != 200:
             raise RuntimeError(f"GET join page: HTTP {response.status}")
         session = response.cookies.get("session")
+    paged = time.monotonic()
     match = CSRF.search(page)
     if not match or session is None:
         raise RuntimeError("join page without CSRF token or session cookie")
@@ -425,10 +463,40 @@ async def http_join(http: aiohttp.ClientSession, target: Target, phone: Phone) -
         await response.read()
         if response.status == 429:
             raise RuntimeError("join refused: HTTP 429 (rate limit per address)")
-        if response.status != 302 or f"/r/{target.code}" not in response.headers.get("Location", ""):
+        location = response.headers.get("Location", "")
+        if response.status != 302 or f"/r/{target.code}" not in location:
             raise RuntimeError(f"join failed: HTTP {response.status}")
         joined = response.cookies.get("session")
+    posted = time.monotonic()
     phone.cookie = f"session={(joined or session).value}"
+    # The browser follows the redirect with the new cookie: the questions page is part of
+    # the join as the person sees it.
+    async with http.get(urljoin(url, location), allow_redirects=False,
+                        headers={**headers, "Cookie": phone.cookie}) as response:
+        await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"questions page after joining: HTTP {response.status}")
+    done = time.monotonic()
+    phone.join_steps = (paged - began, posted - paged, done - posted)
+
+
+def join_summary(phones: list[Phone], total_s: float, failed: int) -> dict:
+    """Joins/s over the whole phase and the latency of one join (page + form + questions page)."""
+    steps = [p.join_steps for p in phones if p.join_steps is not None]
+    whole = [sum(s) * 1000 for s in steps]
+
+    def step(i: int, share: float):
+        return _round(percentile([s[i] * 1000 for s in steps], share))
+
+    return {
+        "joins": len(steps), "failed": failed, "total_s": round(total_s, 2),
+        "joins_per_s": round(len(steps) / total_s, 1) if total_s > 0 else None,
+        "p50_ms": _round(percentile(whole, 0.50)), "p99_ms": _round(percentile(whole, 0.99)),
+        "max_ms": _round(max(whole) if whole else None),
+        "page_p50_ms": step(0, 0.5), "post_p50_ms": step(1, 0.5), "questions_p50_ms": step(2, 0.5),
+        "page_p99_ms": step(0, 0.99), "post_p99_ms": step(1, 0.99),
+        "questions_p99_ms": step(2, 0.99),
+    }
 
 
 PHONE_PUSHES: dict[str, dict] = {}  # event -> {"events", "bytes", "max_bytes"}
@@ -764,24 +832,60 @@ async def run_load(target: Target, config: LoadConfig) -> dict:
     rng = random.Random(config.seed)
     questions = load_questions()
     question_ids = list(questions)
-    phones = [Phone(i, f"Bord {i % config.groups + 1}") for i in range(config.participants)]
+    phones = [Phone(i, table_typed(i, config.groups)) for i in range(config.participants)]
     result: dict = {"target": target.name, "participants": config.participants,
                     "groups": min(config.groups, config.participants), "burst_s": config.burst}
     client_cpu_start = sum(os.times()[:2])
     PHONE_PUSHES.clear()
 
     # 1. HTTP joins
+    if config.quiet_wait > 0:
+        await wait_until_quiet(log, config.quiet_wait)
+    if config.phase_hook:
+        config.phase_hook("start", target, "join")
+    cpu_start = cpu_seconds(target.worker_pid)
+    client_start = sum(os.times()[:2])
+    machine_start = machine_jiffies()
     began = time.monotonic()
     connector = aiohttp.TCPConnector(limit=config.join_concurrency)
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                     timeout=aiohttp.ClientTimeout(total=60)) as http:
-        errors = await _bounded(phones, config.join_concurrency, lambda p: http_join(http, target, p))
-    result["join_s"] = round(time.monotonic() - began, 2)
+    try:
+        async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
+                                         timeout=aiohttp.ClientTimeout(total=60)) as http:
+            errors = await _bounded(phones, config.join_concurrency,
+                                    lambda p: http_join(http, target, p))
+    finally:
+        join_s = time.monotonic() - began
+        cpu_end = cpu_seconds(target.worker_pid)
+        machine_end = machine_jiffies()
+        if config.phase_hook:
+            config.phase_hook("end", target, "join")
+    result["join_s"] = round(join_s, 2)
     result["join_failed"] = len(errors)
+    result["join"] = join_summary(phones, join_s, len(errors))
+    cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
+    result["join"]["server_cpu_s"] = _round(cpu, 2)
+    result["join"]["server_cpu_ms_per_join"] = (
+        _round(cpu * 1000 / result["join"]["joins"], 2) if cpu and result["join"]["joins"] else None)
+    client_cpu = sum(os.times()[:2]) - client_start
+    result["join"]["client_cpu_s"] = _round(client_cpu, 2)
+    machine_cores = ((machine_end[0] - machine_start[0]) / max(1, machine_end[1] - machine_start[1])
+                     * (os.cpu_count() or 1))
+    result["join"]["other_processes_cores"] = round(
+        max(0.0, machine_cores - ((cpu or 0) + client_cpu) / max(join_s, 1e-9)), 2)
+    if target.stored_tables is not None:
+        result["join"]["tables_stored"] = await asyncio.to_thread(target.stored_tables)
     if errors:
         log(f"  {len(errors)} joins failed, e.g. {errors[0][1]!r}")
     joined = [p for p in phones if p.cookie]
-    log(f"  {target.name}: {len(joined)} phones joined over HTTP in {result['join_s']} s")
+    j = result["join"]
+    log(f"  {target.name}: {len(joined)} phones joined over HTTP in {result['join_s']} s "
+        f"({j['joins_per_s']}/s, p50 {j['p50_ms']} ms, p99 {j['p99_ms']} ms; server CPU "
+        f"{j['server_cpu_ms_per_join']} ms/join; tables {j.get('tables_stored')}; other processes "
+        f"{j['other_processes_cores']} cores)")
+    if config.join_only:
+        result["phases"] = []
+        result["client_cpu_s"] = round(sum(os.times()[:2]) - client_cpu_start, 1)
+        return result
 
     # 2. Socket.IO connections, with the worker's RSS before and after
     await asyncio.sleep(1.0)

@@ -9,14 +9,18 @@ functions and for the libraries below them, and the functions most often at the 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections import Counter
+
+# The checkout the profiled app ran from (a worktree need not be /work/main).
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + "/"
 
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 
 
 def short(path: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3.11/"):
+    for marker in ("site-packages/", ROOT, "/work/main/", "lib/python3.11/"):
         if marker in path:
             return path.split(marker, 1)[1]
     return path

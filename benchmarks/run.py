@@ -64,7 +64,9 @@ def start_baseline(tmp: Path, connections: int) -> serverproc.Server:
         "benchmarks.baseline_server:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               start_new_session=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                    "BASELINE_DATABASE": str(tmp / f"baseline-{port}.sqlite")})
     server = serverproc.Server(f"http://127.0.0.1:{port}", process, {}, log_path)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -86,8 +88,11 @@ def baseline_target(server: serverproc.Server) -> load.Target:
         rows = requests.get(server.url + "/_bench/dump", timeout=60).json()["answers"]
         return [(r["participant"], r["question"], r["vote_id"]) for r in rows]
 
+    def tables() -> int:
+        return requests.get(server.url + "/_bench/dump", timeout=60).json()["tables"]
+
     return load.Target("baseline", server.url, server.url, CODE, "facilitator=1", stored,
-                       load.worker_pid_of(server.process.pid))
+                       load.worker_pid_of(server.process.pid), tables)
 
 
 def prepare_app_run(url: str, secret: str | None = None) -> tuple[str, str]:
@@ -107,7 +112,8 @@ def app_target_local(server: serverproc.Server) -> load.Target:
     database_url = server.env["DATABASE_URL"]
     return load.Target("app", server.url, server.url, code, cookie,
                        lambda: load.database_answers(database_url, code),
-                       load.worker_pid_of(server.process.pid))
+                       load.worker_pid_of(server.process.pid),
+                       lambda: load.database_tables(database_url, code))
 
 
 def app_target_remote(args) -> load.Target:
@@ -123,7 +129,9 @@ def app_target_remote(args) -> load.Target:
     def stored() -> list[tuple]:
         return load.database_answers(database_url, code) if database_url else []
 
-    return load.Target("app", args.url, args.projector_url or args.url, code, cookie, stored, pid)
+    tables = (lambda: load.database_tables(database_url, code)) if database_url else None
+    return load.Target("app", args.url, args.projector_url or args.url, code, cookie, stored, pid,
+                       tables)
 
 
 def attach_log(result: dict, server: serverproc.Server) -> None:
@@ -201,20 +209,51 @@ def rows_of(results: list[dict]) -> list[list[str]]:
     return rows
 
 
+JOIN_COLUMNS = ["participants", "server", "joins", "failed", "tables", "total s", "joins/s",
+                "p50 ms", "p99 ms", "CPU ms/join", "time ratio"]
+
+
+def join_rows_of(results: list[dict]) -> list[list[str]]:
+    baseline = {r["participants"]: r["join"]["total_s"] for r in results if r["target"] == "baseline"}
+    rows = []
+    for r in results:
+        j = r["join"]
+        base = baseline.get(r["participants"])
+        ratio = (f"{j['total_s'] / base:.2f}" if r["target"] != "baseline" and base else "-")
+        rows.append([str(r["participants"]), r["target"], str(j["joins"]), str(j["failed"]),
+                     _fmt(j.get("tables_stored")), _fmt(j["total_s"]), _fmt(j["joins_per_s"]),
+                     _fmt(j["p50_ms"]), _fmt(j["p99_ms"]), _fmt(j.get("server_cpu_ms_per_join")),
+                     ratio])
+    return rows
+
+
 def _fmt(value) -> str:
     return "n/a" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def print_table(results: list[dict]) -> None:
+def print_table(results: list[dict], columns: list[str] = COLUMNS, rows_of=rows_of) -> None:
     rows = rows_of(results)
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
-    print("| " + " | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)) + " |")
+    if not rows:
+        return
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(c.rjust(w) for c, w in zip(row, widths)) + " |")
 
 
 def print_details(result: dict) -> None:
+    j = result["join"]
+    print(f"\n{result['target']} ({result['participants']} participants) joins: {j['joins']} in "
+          f"{j['total_s']} s ({j['failed']} failed), {j['joins_per_s']}/s, latency p50/p99/max "
+          f"{j['p50_ms']}/{j['p99_ms']}/{j['max_ms']} ms; per step p50/p99: join page "
+          f"{j['page_p50_ms']}/{j['page_p99_ms']}, form post {j['post_p50_ms']}/{j['post_p99_ms']}, "
+          f"questions page {j['questions_p50_ms']}/{j['questions_p99_ms']} ms; server CPU "
+          f"{j['server_cpu_s']} s ({j['server_cpu_ms_per_join']} ms/join), load generator CPU "
+          f"{j['client_cpu_s']} s; other processes {j.get('other_processes_cores')} cores; tables stored "
+          f"{j.get('tables_stored')} of {result['groups']} typed")
+    if not result["phases"]:
+        return
     print(f"\n{result['target']} ({result['participants']} participants): joins "
           f"{result['join_s']} s ({result['join_failed']} failed), connects {result['connect_s']} s "
           f"({result['connect_failed']} failed), RSS {result['rss_before_kib']} -> "
@@ -245,8 +284,9 @@ def print_details(result: dict) -> None:
             print(f"    {count} x {line}")
 
 
-TARGETS = {  # the issue's targets
+TARGETS = {  # the issues' targets
     "p50_ms": 150, "p99_ms": 500, "rss_per_connection_kib": 150, "ratio": 0.5,
+    "join_time_ratio": 3.0,  # issue 13: the whole hall's joins at most 3x the bare server's time
 }
 
 
@@ -259,15 +299,30 @@ def print_targets(results: list[dict]) -> None:
         burst = next((p for p in r["phases"] if p["phase"] == "burst"), None)
         flood = next((p for p in r["phases"] if p["phase"] == "flood"), None)
         checks = []
+        join = r["join"]
+        base_join = next((b["join"] for b in results if b["target"] == "baseline"
+                          and b["participants"] == r["participants"]), None)
+        checks.append(("every phone joined", f"{join['joins']} of {r['participants']}",
+                       join["joins"] == r["participants"]))
+        if join.get("tables_stored") is not None:
+            checks.append(("one table per table typed", f"{join['tables_stored']} of {r['groups']}",
+                           join["tables_stored"] == r["groups"]))
+        if base_join and base_join["total_s"]:
+            join_ratio = join["total_s"] / base_join["total_s"]
+            checks.append((f"joins take <= {TARGETS['join_time_ratio']:g}x the baseline's time",
+                           round(join_ratio, 2), join_ratio <= TARGETS["join_time_ratio"]))
         if burst:
             checks.append(("burst p50 < 150 ms", burst["p50_ms"], burst["p50_ms"] is not None
                            and burst["p50_ms"] < TARGETS["p50_ms"]))
             checks.append(("burst p99 < 500 ms", burst["p99_ms"], burst["p99_ms"] is not None
                            and burst["p99_ms"] < TARGETS["p99_ms"]))
-        checks.append(("lost = 0", r["integrity"]["lost"], r["integrity"]["lost"] == 0))
-        checks.append(("duplicated = 0", r["integrity"]["duplicated"], r["integrity"]["duplicated"] == 0))
-        rss = r["rss_per_connection_kib"]
-        checks.append(("RSS < 150 KiB/conn", rss, rss is not None and rss < TARGETS["rss_per_connection_kib"]))
+        if "integrity" in r:  # phones connected and voted (not --only-join)
+            integrity = r["integrity"]
+            checks.append(("lost = 0", integrity["lost"], integrity["lost"] == 0))
+            checks.append(("duplicated = 0", integrity["duplicated"], integrity["duplicated"] == 0))
+            rss = r["rss_per_connection_kib"]
+            checks.append(("RSS < 150 KiB/conn", rss,
+                           rss is not None and rss < TARGETS["rss_per_connection_kib"]))
         if flood and baseline.get((r["participants"], "flood")):
             ratio = flood["votes_per_s"] / baseline[(r["participants"], "flood")]
             checks.append(("flood votes/s >= 50% of baseline", round(ratio, 2), ratio >= TARGETS["ratio"]))
@@ -309,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", type=float, default=60.0,
                         help="seconds over which the burst's votes are spread (default 60)")
     parser.add_argument("--no-flood", action="store_true", help="skip the saturation phase")
+    parser.add_argument("--only-join", action="store_true",
+                        help="measure the HTTP joins only (no connections, no votes)")
+    parser.add_argument("--join-concurrency", type=int, default=16,
+                        help="phones joining at the same time (default 16)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
@@ -339,9 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         config = load.LoadConfig(participants=participants, groups=args.groups, burst=args.burst,
                                  flood=not args.no_flood, seed=args.seed,
                                  call_timeout=args.call_timeout, quiet_wait=args.quiet_wait,
+                                 join_only=args.only_join, join_concurrency=args.join_concurrency,
                                  log=lambda line: print(line, flush=True))
+        what = ("joins only" if args.only_join else
+                f"burst over {args.burst:g} s{'' if args.no_flood else ', then a flood'}")
         print(f"\n== {participants} participants in {min(args.groups, participants)} groups, "
-              f"burst over {args.burst:g} s{'' if args.no_flood else ', then a flood'} ==", flush=True)
+              f"{args.join_concurrency} joining at a time, {what} ==", flush=True)
         with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
             tmp_path = Path(tmp)
             if not args.no_baseline:
@@ -371,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
                         attach_log(results[-1], server)
                     finally:
                         serverproc.stop_server(server)
+    print()
+    print_table(results, JOIN_COLUMNS, join_rows_of)
     print()
     print_table(results)
     for result in results:

@@ -79,9 +79,7 @@ def join(code: str):
     run = run_or_404(code)
     if _current_participant(run) is not None:
         return redirect(url_for(".run_page", code=run.code))
-    groups = services.joining.groups_of(run)
     form = JoinForm()
-    form.group.choices = [(g.name, g.name) for g in groups]
     if form.validate_on_submit():
         group_name = (form.new_group.data or "").strip() or (form.group.data or "")
         try:
@@ -95,11 +93,16 @@ def join(code: str):
         else:
             remember_participant(run, participant.token)
             return redirect(url_for(".run_page", code=run.code))
+    # The tables are read only to show them: a join post finds the one typed by its name. They
+    # are listed as plain data, not as the form's radio field: rendering 50 tables through
+    # WTForms' widgets was most of a hall's join page (benchmarks/README.md, joins).
+    chosen = form.group.data
+    tables = [{"name": g.name, "checked": g.name == chosen} for g in services.joining.groups_of(run)]
     template = services.runs.template_of(run)
     return render_template(
         "participant/join.html", form=form, run=run,
         title=presenter.localized(template.title), code=presenter.format_code(run.code),
-        has_groups=bool(groups),
+        tables=tables,
     )
 
 

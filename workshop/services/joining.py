@@ -25,10 +25,11 @@ class JoinError(ValueError):
         super().__init__(code)
 
 
-def groups_of(run: Run) -> list[Group]:
-    return list(
-        db.session.execute(select(Group).filter_by(run_id=run.id).order_by(Group.name)).scalars()
-    )
+def groups_of(run: Run) -> list:
+    """The run's tables, by name: rows with `id` and `name` (plain columns, not ORM objects:
+    every join page of a hall lists them)."""
+    return list(db.session.execute(
+        select(Group.id, Group.name).where(Group.run_id == run.id).order_by(Group.name)))
 
 
 def _typed_name(value: str | None) -> str:
@@ -45,32 +46,41 @@ def join_run(run: Run, group_name: str, display_name: str = "", language: str = 
     if len(name) > MAX_GROUP_NAME:
         raise JoinError("group_too_long", max=MAX_GROUP_NAME)
     display_name = _typed_name(display_name)[:MAX_DISPLAY_NAME]
-    group = _group_named(run, name)
-    if group is None:
-        group = Group(run_id=run.id, name=name)
+    run_id, projected = run.id, run.projected_question_id  # read before the commit expires them
+    group_id = _group_named(run, name)
+    if group_id is None:
+        group = Group(run_id=run_id, name=name)
         db.session.add(group)
         try:
             db.session.flush()
+            group_id = group.id
         except IntegrityError:  # another phone created the same table a moment ago
             db.session.rollback()
-            group = _group_named(run, name)
+            group_id = _group_named(run, name)
     participant = Participant(
-        run_id=run.id, group_id=group.id, token=secrets.token_urlsafe(24),
+        run_id=run_id, group_id=group_id, token=secrets.token_urlsafe(24),
         public_id="p-" + secrets.token_hex(4),
         display_name=display_name or None, language=language,
     )
     db.session.add(participant)
-    db.session.commit()
-    if run.projected_question_id:  # the projector's "of N participants"
-        changes.results_changed.send(run.id, question_id=run.projected_question_id)
+    # Not expired by the commit: the phone is redirected with the run's code and its new
+    # token, and reloading both would be two more SELECTs in every join of a hall.
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+    if projected:  # the projector's "of N participants" (the broadcaster coalesces a hall's)
+        changes.results_changed.send(run_id, question_id=projected)
     return participant
 
 
-def _group_named(run: Run, name: str) -> Group | None:
-    """The run's table of this name: "bord 3 " is the table "Bord 3" (a run has tens of
-    tables at most, so they are compared here rather than by a database collation)."""
+def _group_named(run: Run, name: str) -> int | None:
+    """The id of the run's table of this name: "bord 3 " is the table "Bord 3" (a run has
+    tens of tables at most, so they are compared here rather than by a database collation)."""
     key = name_key(name)
-    return next((g for g in groups_of(run) if name_key(g.name) == key), None)
+    return next((g.id for g in groups_of(run) if name_key(g.name) == key), None)
 
 
 def participant_by_token(run: Run, token: str | None) -> Participant | None:

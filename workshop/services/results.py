@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..domain.aggregate import IdeaMarks
 from ..domain.question_types import aggregate, build_board
 from ..extensions import db
-from ..models import Answer, BoardMark, Participant, QuestionState, Run, Upvote
+from ..models import Answer, BoardMark, Group, QuestionState, Run, Upvote
 from .board import marked
 from .joining import groups_of
 from .runs import question_of, questions_of
@@ -54,10 +54,13 @@ def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str,
     # two different sets of marks have the same count and newest time.
     marks = by_question(BoardMark, func.max(BoardMark.created_at), func.max(BoardMark.id))
     upvotes = by_question(Upvote, func.max(Upvote.id))
-    people = tuple(db.session.execute(select(func.count(), func.max(Participant.id))
-                                      .where(Participant.run_id == run.id)).one())
+    # The tables, not the participants: results list every table, and a phone that joins
+    # without answering changes nothing else in them (each join rebuilt them for a whole hall).
+    # Tables are only added (or all cleared with the questions' states).
+    tables = tuple(db.session.execute(select(func.count(), func.max(Group.id))
+                                      .where(Group.run_id == run.id)).one())
     return {question_id: (answers.get(question_id), marks.get(question_id),
-                          upvotes.get(question_id), people, (state.opened_at, state.revealed))
+                          upvotes.get(question_id), tables, (state.opened_at, state.revealed))
             for question_id, state in states.items()}
 
 
