@@ -288,7 +288,10 @@ def test_screenshots_for_the_readme(live_server, projector, open_context, facili
     # Chromium paints the @page margins (18 mm × 16 mm) only when it paginates; in a screenshot
     # they are added as padding, so the picture has the printed page's line length.
     plan.evaluate("document.querySelector('main').style.padding = '18mm 16mm'")  # CSP: no <style>
-    screenshot(plan, output_path, "plan-print.png", readme=True, full_page=True)
+    # The whole print stays with the test's output; the README shows its first A4 page (the
+    # whole of it was over 500 KiB, too heavy for a picture in the repository).
+    screenshot(plan, output_path, "plan-print-whole.png", full_page=True)
+    screenshot(plan, output_path, "plan-print.png", readme=True)
 
 
 def screenshot_copy(path, name):
