@@ -13,7 +13,18 @@ from sqlalchemy import event, text
 
 # Imported before any init_app so its handlers are kept by Flask-SocketIO and bound to every
 # app it is initialised with (handlers declared after init_app bind to that first app only).
-from . import about, broadcast, facilitator, live, participant, projector, ratelimit, security, services, vendor
+from . import (
+    about,
+    broadcast,
+    facilitator,
+    frontend_libraries,
+    live,
+    participant,
+    projector,
+    ratelimit,
+    security,
+    services,
+)
 from . import cli as commands
 from .config import Config
 from .domain.question_types import TYPES as QUESTION_TYPE_REGISTRY
@@ -79,7 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     broadcast.init_app(app)
 
-    for package in (participant, facilitator, projector, vendor, about):
+    for package in (participant, facilitator, projector, frontend_libraries, about):
         app.register_blueprint(package.blueprint())
 
     _register_page_helpers(app)

@@ -1,4 +1,6 @@
-"""Front-end libraries from node_modules (installed from package.json), served locally."""
+"""Front-end libraries from node_modules (installed by npm ci from package.json and its lockfile),
+served locally. Nothing third-party is kept here: this module only maps a name to a file that the
+set-up installs. (The blueprint keeps the name "vendor": its URLs are /vendor/<name>.)"""
 
 from __future__ import annotations
 
