@@ -68,15 +68,20 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
     state = services.runs.question_states(run)[question_id]
     question = services.runs.question_of(run, question_id, state)
     visible = services.runs.results_visible(state)
+    # How many texts wait for the facilitator's approval (a count: their texts never leave
+    # the facilitator's page). Counted once, by the aggregate when it is built.
+    waiting = None
     if visible:
         aggregate = _trimmed(services.results.results(run, question_id, lang), SCREEN_ENTRIES, SCREEN_IDEAS)
+        waiting = aggregate.get("waiting")
     else:
         # Hidden: the room sees how many answered, so that is all that is computed.
         aggregate = {"respondents": services.votes.answer_count(run, question_id)}
+        if question.moderated:
+            waiting = len(services.moderation.waiting(run, question_id))
         if question.upvotes:
-            aggregate["ideas_total"] = services.votes.entry_count(run, question_id)
-            if question.moderated:  # texts that wait for approval are no ideas yet
-                aggregate["ideas_total"] -= _waiting_count(run, question, None)
+            # texts that wait for approval are no ideas yet
+            aggregate["ideas_total"] = services.votes.entry_count(run, question_id) - (waiting or 0)
     return {
         "seq": sequence(),
         "run": run.code,
@@ -94,18 +99,8 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
         # when the participant asks, so 2,000 phones are not sent every new idea.
         "ideas_total": aggregate.get("ideas_total") if question.upvotes else None,
-        # How many texts wait for the facilitator's approval (a count: their texts never
-        # leave the facilitator's page).
-        "waiting": _waiting_count(run, question, aggregate if visible else None),
+        "waiting": waiting,
     }
-
-
-def _waiting_count(run: Run, question, aggregate: dict | None) -> int | None:
-    if not question.moderated:
-        return None
-    if aggregate is not None:
-        return aggregate["waiting"]
-    return len(services.moderation.waiting(run, question.id))
 
 
 def localized(text: dict[str, str] | None) -> str:

@@ -3,7 +3,7 @@ it (one by one or all at once) or hides it; only approved texts reach the screen
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import changes
 from ..domain.aggregate import WAITING, entry_ref, iso_time, text_status
@@ -32,12 +32,14 @@ def waiting(run: Run, question_id: str) -> list[dict]:
 
 def approve_all(run: Run, question_id: str) -> int:
     """Approve every waiting text of the question at once; returns how many."""
-    refs = {entry["ref"] for entry in waiting(run, question_id)}
-    already = set(db.session.execute(select(BoardMark.ref).filter_by(
-        run_id=run.id, question_id=question_id, kind="approve")).scalars())
-    for ref in sorted(refs - already):
+    refs = sorted({entry["ref"] for entry in waiting(run, question_id)})
+    for ref in refs:
         db.session.add(BoardMark(run_id=run.id, question_id=question_id, kind="approve", ref=ref))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another tab approved some of them at the same moment: do the rest
+        db.session.rollback()
+        return approve_all(run, question_id)
     if refs:
         changes.board_changed.send(run.id)
         changes.results_changed.send(run.id, question_id=question_id)
