@@ -29,7 +29,7 @@ from . import cli as commands
 from .config import Config
 from .domain.question_types import TYPES as QUESTION_TYPE_REGISTRY
 from .domain.text import displayable
-from .extensions import babel, csrf, database_turn, db, limiter, migrate, socketio
+from .extensions import babel, csrf, database_turn, db, limiter, migrate, quiet_when_a_websocket_leaves, socketio
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # hall (benchmarks/profiles), and a phone's votes now arrive in the order it sent them.
         async_handlers=False,
     )
+    app.wsgi_app = quiet_when_a_websocket_leaves(app.wsgi_app)  # after Socket.IO's middleware
     live.init_app(app)
     commands.init_app(app)
     security.init_app(app)

@@ -97,3 +97,20 @@ class _DatabaseTurns:
 
 
 database_turn = _DatabaseTurns()
+
+
+def quiet_when_a_websocket_leaves(wsgi_app):
+    """A phone that closes its page while its connection is being upgraded to a WebSocket
+    leaves engine.io answering its probe on a closed socket: engine.io raises a bare OSError,
+    which gunicorn logs as a traceback for every such phone. Nothing is lost (the phone is
+    gone), so the request ends the way engine.io ends every WebSocket under gunicorn."""
+    def app(environ, start_response):
+        try:
+            return wsgi_app(environ, start_response)
+        except OSError as error:
+            if error.errno is not None or environ.get("HTTP_UPGRADE", "").lower() != "websocket":
+                raise
+            if "gunicorn.socket" in environ:
+                raise StopIteration() from None  # gunicorn: close the connection quietly
+            raise ConnectionError() from None  # werkzeug's way, as engine.io does there
+    return app
