@@ -29,6 +29,8 @@ class Run(db.Model):
     projected_question_id = db.Column(db.String(64))
     # The discussion board is shown on phones only once the facilitator shares it.
     board_shared = db.Column(db.Boolean, nullable=False, default=False, server_default="0")
+    # Whether other runs of the same workshop file may show this run's figures beside theirs.
+    in_comparisons = db.Column(db.Boolean, nullable=False, default=True, server_default="1")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     groups = db.relationship("Group", backref="run", cascade="all, delete-orphan")

@@ -247,3 +247,41 @@ def phone_results_payload(payload: dict) -> dict:
         {k: v for k, v in o.items() if k != "reports"} for o in results.get("options", [])
     ]
     return dict(payload, results=dict(results, entries=safe_entries, options=safe_options))
+
+
+def comparison_page(run: Run, picked: list[str]) -> dict:
+    """This run beside earlier ones, as the facilitator's page and the projector show it: each
+    cell a figure ready to read ("42 %", or the fruit box and its share)."""
+    from flask_babel import format_datetime, gettext
+
+    data = services.comparison.comparison(run, picked)
+    headings = []
+    for column in data["columns"]:
+        if column["kind"] == "this":
+            headings.append(gettext("This run"))
+        elif column["kind"] == "pooled":
+            headings.append(gettext("All earlier runs (%(count)s)", count=column["runs"]))
+        else:
+            headings.append(f"{format_code(column['code'])} · {format_datetime(column['created_at'], 'short')}")
+
+    def shown(cell: dict | None) -> str:
+        if cell is None:
+            return "–"
+        if cell["value"] is None:
+            return gettext("no answers")
+        figure = f"{cell['percent']} %"
+        if cell["tie"]:
+            return f"{gettext('tie')} · {figure}"
+        return f"{cell['place']} · {figure}" if cell["place"] else figure
+
+    return {
+        "headings": headings,
+        "earlier": [dict(r, label=f"{format_code(r['code'])} · {format_datetime(r['created_at'], 'short')}")
+                    for r in data["earlier"]],
+        "questions": [{
+            "id": q["question"], "text": q["text"], "measure": gettext(q["measure"]),
+            "respondents": ["–" if n is None else str(n) for n in q["respondents"]],
+            "rows": [{"label": row["label"], "cells": [shown(c) for c in row["cells"]]} for row in q["rows"]],
+        } for q in data["questions"]],
+        "in_comparisons": run.in_comparisons,
+    }

@@ -30,6 +30,9 @@ ANSWER_COLUMNS = ["run_code", "group", "participant_id", "display_name", "questi
 GROUP_COLUMNS = ["run_code", "group", "question_id", "question_text", "respondents", "answer",
                  "ties"]
 PLAN_COLUMNS = ["run_code", "number", "goal", *SHOWN_FIELDS]
+# One row per question, option and compared run; a pooled row has no run code.
+COMPARISON_COLUMNS = ["question_id", "question_text", "option_id", "option", "run_code", "runs_pooled",
+                      "respondents", "share", "place"]
 COLUMN_LABELS = {
     "run_code": N_("Run code"),
     "group": N_("Group"),
@@ -49,6 +52,9 @@ COLUMN_LABELS = {
     "respondents": N_("Respondents"),
     "answer": N_("The group's answer"),
     "ties": N_("Tied (half the group)"),
+    "option": N_("Option"),
+    "runs_pooled": N_("Runs pooled"),
+    "share": N_("Share"),
     **FIELD_LABELS,
 }
 SHEET_LABELS = {"answers": N_("Answers"), "groups": N_("Group answers"), "plan": N_("Plan")}
@@ -135,6 +141,27 @@ def plan_table(run_code: str, rows: list[dict]) -> pd.DataFrame:
             record[column] = " | ".join(value) if isinstance(value, list) else value
         records.append(record)
     return pd.DataFrame(records, columns=PLAN_COLUMNS)
+
+
+def comparison_table(comparison: dict) -> pd.DataFrame:
+    """The comparison between runs (services.comparison) as a long table. It holds figures of
+    whole rooms only: no participant, table name or written text."""
+    records = []
+    for question in comparison["questions"]:
+        for row in question["rows"]:
+            for column, respondents, cell in zip(comparison["columns"], question["respondents"], row["cells"],
+                                                 strict=True):
+                if cell is None:
+                    continue
+                records.append({
+                    "question_id": question["question"], "question_text": question["text"],
+                    "option_id": row["key"], "option": row["label"],
+                    "run_code": column["code"], "runs_pooled": column["runs"],
+                    "respondents": respondents,
+                    "share": cell["value"] if cell["value"] is not None else "",
+                    "place": cell["place"] or "",
+                })
+    return pd.DataFrame(records, columns=COMPARISON_COLUMNS)
 
 
 def headed(frame: pd.DataFrame, translate) -> pd.DataFrame:

@@ -1,12 +1,13 @@
 """The facilitator's pages: the console and the run's controls (routes), the board, plan and
-exports (board), rehearsal, clearing and the workshop files (manage), the texts waiting for
-approval (moderation). Every route is listed here."""
+exports (board), this run beside earlier ones (comparison), rehearsal, clearing and the
+workshop files (manage), the texts waiting for approval (moderation). Every route is listed
+here."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from . import board, manage, moderation, routes
+from . import board, comparison, manage, moderation, routes
 
 
 def blueprint() -> Blueprint:
@@ -33,6 +34,10 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/runs/<code>/plan.docx", view_func=board.plan_docx)
     bp.add_url_rule("/runs/<code>/export/<table>.csv", view_func=board.export_csv)
     bp.add_url_rule("/runs/<code>/export/workbook.xlsx", view_func=board.export_xlsx)
+
+    bp.add_url_rule("/runs/<code>/comparison", view_func=comparison.comparison)
+    bp.add_url_rule("/runs/<code>/comparison.csv", view_func=comparison.comparison_csv)
+    bp.add_url_rule("/runs/<code>/in-comparisons", view_func=comparison.in_comparisons, methods=["POST"])
 
     bp.add_url_rule("/runs/<code>/rehearse", view_func=manage.rehearse, methods=["POST"])
     bp.add_url_rule("/runs/<code>/clear", view_func=manage.clear, methods=["POST"])

@@ -6,6 +6,7 @@ hold no HTTP details and push nothing themselves: they announce changes (worksho
     joining    tables and participants
     votes      checking and writing votes in batches (the group commit); answers as rows
     results    each question's aggregate and board
+    comparison this run beside earlier runs of the same file
     board      pins, hides, merges, notes, sharing the board
     ideas      upvotes on written ideas
     moderation texts that wait for the facilitator's approval
@@ -15,7 +16,21 @@ hold no HTTP details and push nothing themselves: they announce changes (worksho
     secret     the facilitator's secret
 """
 
-from . import board, exercise, exports, ideas, joining, moderation, plan, rehearsal, results, runs, secret, votes
+from . import (
+    board,
+    comparison,
+    exercise,
+    exports,
+    ideas,
+    joining,
+    moderation,
+    plan,
+    rehearsal,
+    results,
+    runs,
+    secret,
+    votes,
+)
 
-__all__ = ["board", "exercise", "exports", "ideas", "joining", "moderation", "plan", "rehearsal", "results", "runs",
-           "secret", "votes"]
+__all__ = ["board", "comparison", "exercise", "exports", "ideas", "joining", "moderation", "plan", "rehearsal",
+           "results", "runs", "secret", "votes"]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..aggregate import IdeaMarks
 from ..answers import AnswerItem
-from ..questions import Checker, Question, localize
+from ..questions import N_, Checker, Question, localize
 
 Fields = dict[str, list[str]]
 
@@ -24,6 +24,8 @@ class QuestionType(ABC):
     name: ClassVar[str]
     file_keys: ClassVar[frozenset[str]]  # the keys of a workshop file's question it reads
     gives_items: ClassVar[bool] = False  # its top answers can be a fruit board's items
+    # What a figure beside another run's means (comparison_rows' "value"), as a message id.
+    comparison_measure: ClassVar[str] = N_("share of the answers")
 
     @abstractmethod
     def parse(self, question_checker: Checker, raw: Mapping, common: dict) -> Question:
@@ -76,3 +78,12 @@ class QuestionType(ABC):
         """The report_text column of the answers export: a line written beside a placed item
         (the fruit board's how/what to report), kept apart from the answer itself."""
         return ""
+
+    def comparison_rows(self, question: Question, result: dict) -> list[dict]:
+        """The figures of a result that can stand beside another run's: one row per option
+        of the file ("key", "label", "value" a share from 0 to 1, "place" a text or None,
+        "tie" when the room was level between places).
+        Only what the room as a whole gave, never one person's words: written-in options
+        are left out."""
+        return [{"key": o["key"], "label": o["label"], "value": o["share"], "place": None, "tie": False}
+                for o in result.get("options", []) if not o.get("write_in")]

@@ -22,6 +22,7 @@ from .base import QuestionType
 
 class Choice(QuestionType):
     name = "choice"
+    comparison_measure = N_("share of the participants who chose it")
     file_keys = frozenset({"options", "min", "max", "write_in"})
     gives_items = True  # its most chosen options can be a fruit board's items
 

@@ -15,6 +15,7 @@ from .base import QuestionType
 
 class Fruit(QuestionType):
     name = "fruit"
+    comparison_measure = N_("the box most placed it in, and the share who placed it there")
     file_keys = frozenset({"options", "quadrants", "items_from", "top", "report_prompt"})
 
     def check_answer(self, question, fields):
@@ -120,6 +121,10 @@ class Fruit(QuestionType):
                           for box in result["quadrants"]]
         board["split_items"] = [r for r in rows if r["tie"]]
         return board
+
+    def comparison_rows(self, question, result):
+        return [{"key": o["key"], "label": o["label"], "value": o["agreement"] if o["count"] else None,
+                 "place": o["place_label"], "tie": o["tie"]} for o in result["options"]]
 
     def phone_view(self, question, fields, lang):
         return {

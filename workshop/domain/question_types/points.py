@@ -12,6 +12,7 @@ from .base import QuestionType
 
 class Points(QuestionType):
     name = "points"
+    comparison_measure = N_("share of the points given")
     file_keys = frozenset({"options", "budget"})
 
     def check_answer(self, question, fields):

@@ -15,6 +15,7 @@ from .base import QuestionType
 
 class Ranked(QuestionType):
     name = "ranked"
+    comparison_measure = N_("share of the most points a topic can get")
     file_keys = frozenset({"options", "ranks", "write_in"})
     gives_items = True  # its best scored topics can be a fruit board's items
 

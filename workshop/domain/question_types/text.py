@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from ..aggregate import IdeaMarks, entry_ref, iso_time
 from ..answers import AnswerError, AnswerItem, typed_text
-from ..questions import Question
+from ..questions import N_, Question
 from ..wordcloud import word_cloud
 from .base import QuestionType
 
 
 class Text(QuestionType):
     name = "text"
+    comparison_measure = N_("written answers are not compared: they are one person's words")
     file_keys = frozenset({"max_entries", "cloud", "upvotes", "moderated"})
 
     def check_answer(self, question, fields):
@@ -30,6 +31,9 @@ class Text(QuestionType):
     def simulated_fields(self, question, rng, texts):
         count = rng.randint(1, min(2, question.max_entries))
         return {"entry": [rng.choice(texts)[: question.max_length] for _ in range(count)]}
+
+    def comparison_rows(self, question, result):
+        return []  # a text is one person's words, and never leaves its run
 
     def aggregate(self, question, df, result, lang, ideas):
         """The entries, newest first; a word cloud and ideas ranked by upvotes when the

@@ -1,0 +1,43 @@
+"""This run beside earlier runs of the same workshop file (same blueprint as the console)."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+
+from .. import presenter, services
+from ..auth import facilitator_required, run_or_404
+from .board import _download, _headers
+from .forms import ShareForm
+
+
+def _picked() -> list[str]:
+    """The earlier runs the facilitator ticked (?run=CODE, repeated); unknown codes are ignored."""
+    return [code.strip().upper() for code in request.args.getlist("run")[:50]]
+
+
+@facilitator_required
+def comparison(code: str):
+    run = run_or_404(code)
+    picked = _picked()
+    return render_template("facilitator/comparison.html", run=run,
+                           comparison=presenter.comparison_page(run, picked),
+                           csv_url=url_for(".comparison_csv", code=run.code, run=picked),
+                           leave_out_form=ShareForm())
+
+
+@facilitator_required
+def comparison_csv(code: str):
+    run = run_or_404(code)
+    sep = "," if request.args.get("sep") in (",", "comma") else ";"
+    body = services.comparison.csv_file(run, _picked(), sep=sep, headers=_headers())
+    return _download(body, f"{run.code}-comparison.csv", "text/csv; charset=utf-8")
+
+
+@facilitator_required
+def in_comparisons(code: str):
+    run = run_or_404(code)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.comparison.set_in_comparisons(run, form.on.data == "1")
+    return redirect(url_for(".comparison", code=run.code))
