@@ -341,6 +341,24 @@ def test_the_fruit_placement_and_its_report_text_are_columns_of_their_own(app, f
     assert trust["report"] == "Årlig til formannskapet" and trust["fruit"] == "low"
 
 
+@pytest.mark.parametrize("lang, shown, no, waiting", [("nb", "Vist", "Nei", "Venter på godkjenning"),
+                                                     ("en", "Shown", "No", "Waiting for approval")])
+def test_a_texts_status_and_yes_no_are_words_of_the_runs_language(app, facilitator, lang, shown, no, waiting):
+    code = new_run(app, lang)
+    phones = room(app, facilitator, code)
+    phones[0].post(f"/r/{code}/answer/needs", data={"entry": ["Flere maler"]})
+    phones[0].post(f"/r/{code}/answer/goals", data={"write_in": ["Eget mål"]})
+    records = csv_records(facilitator.get(f"/facilitator/runs/{code}/export/answers.csv").data)[1]
+    status, hidden = list(records[0])[-2], list(records[0])[-3]
+    by_text = {r[list(r)[7]]: r for r in records}
+    assert (by_text["Flere maler"][status], by_text["Flere maler"][hidden]) == (waiting, no)
+    assert by_text["Eget mål"][status] == shown
+    assert by_text["Upassende tekst"][status] == {"nb": "Godkjent", "en": "Approved"}[lang]
+    assert {r[hidden] for r in records} == {no}
+    keyed = csv_records(facilitator.get(f"/facilitator/runs/{code}/export/answers.csv?headers=keys").data)[1]
+    assert {r["status"] for r in keyed} == {"", "waiting", "approved", "shown"} and {r["hidden"] for r in keyed} == {"False"}
+
+
 def test_the_readmes_example_rows_have_the_headers_the_exports_have():
     with open(os.path.join(os.path.dirname(QUESTIONS), "README.md"), encoding="utf-8") as handle:
         readme = handle.read()

@@ -16,7 +16,7 @@ import pandas as pd
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from .aggregate import is_hidden, text_status
+from .aggregate import APPROVED, HIDDEN, SHOWN, WAITING, is_hidden, text_status
 from .plan import FIELD_LABELS, SHOWN_FIELDS
 from .question_types import type_of
 from .questions import N_, Question, localize
@@ -56,6 +56,13 @@ COLUMN_LABELS = {
     "runs_pooled": N_("Runs pooled"),
     "share": N_("Share"),
     **FIELD_LABELS,
+}
+# A person reads values too: a text's status and yes/no in the run's language. The machine
+# values stay with ?headers=keys.
+VALUE_LABELS = {
+    "status": {SHOWN: N_("Shown"), HIDDEN: N_("Hidden by the facilitator"), WAITING: N_("Waiting for approval"),
+               APPROVED: N_("Approved")},
+    "hidden": {True: N_("Yes"), False: N_("No")},
 }
 SHEET_LABELS = {"answers": N_("Answers"), "groups": N_("Group answers"), "plan": N_("Plan")}
 
@@ -165,7 +172,12 @@ def comparison_table(comparison: dict) -> pd.DataFrame:
 
 
 def headed(frame: pd.DataFrame, translate) -> pd.DataFrame:
-    """The table with the headers a person reads: each column's label, translated."""
+    """The table with the headers and values a person reads: each column's label and each
+    coded value (VALUE_LABELS), translated."""
+    frame = frame.copy()
+    for column, labels in VALUE_LABELS.items():
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v, labels=labels: translate(labels[v]) if v in labels else v)
     return frame.rename(columns={c: translate(COLUMN_LABELS[c]) for c in frame.columns if c in COLUMN_LABELS})
 
 
