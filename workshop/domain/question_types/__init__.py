@@ -15,10 +15,11 @@ from .choice import Choice
 from .fruit import Fruit
 from .points import Points
 from .ranked import Ranked
+from .risk import Risk
 from .text import Text
 
 TYPES: dict[str, QuestionType] = {
-    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points())}
+    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points(), Risk())}
 
 
 def type_of(question: Question) -> QuestionType:
