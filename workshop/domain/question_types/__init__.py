@@ -11,6 +11,7 @@ from ..answers import AnswerItem
 from ..board import new_board
 from ..questions import Question
 from .base import Fields, QuestionType
+from .benefits import Benefits
 from .choice import Choice
 from .fruit import Fruit
 from .points import Points
@@ -19,7 +20,7 @@ from .risk import Risk
 from .text import Text
 
 TYPES: dict[str, QuestionType] = {
-    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points(), Risk())}
+    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points(), Risk(), Benefits())}
 
 
 def type_of(question: Question) -> QuestionType:
