@@ -74,7 +74,10 @@
         add(item, "span", " " + o.label + " ", "risk-label");
         add(item, "strong", o.cell[0] + " × " + o.cell[1] + " = " + o.score, "num");
         add(item, "span", " · " + o.agreement_percent + " % " + words("tables"), "muted");
-        if (o.divided) { add(item, "span", words("divided"), "level-tag"); }
+        if (o.divided) {
+          item.appendChild(document.createTextNode(" "));
+          add(item, "span", words("divided"), "level-tag");
+        }
       });
     }
   });
