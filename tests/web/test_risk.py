@@ -69,3 +69,14 @@ def test_the_board_and_the_export_show_the_medians(app, facilitator):
             if r["Spørsmåls-id"] == "risk"]
     assert sorted((r["Svar"], r["Plassert som"]) for r in rows if r["Gruppe"] == "Bord 1") == [
         ("Miljø", "4 × 4"), ("Tillit", "2 × 4")]
+
+
+def test_the_pages_bring_the_types_own_style_sheet_and_words(app, facilitator):
+    code, phones = risk_run(app, facilitator)
+    page = phones[0].get(f"/r/{code}").get_data(as_text=True)
+    projector = facilitator.get(f"/projector/{code}").get_data(as_text=True)
+    for html in (page, projector):
+        assert "/static/css/question_types/risk.css" in html and "/static/css/question_types/benefits.css" in html
+        assert 'id="type-strings-risk"' in html and 'data-likelihood="Sannsynlighet"' in html
+        assert "/static/js/question_types/risk.js" in html
+    assert app.test_client().get("/static/css/question_types/risk.css").status_code == 200
