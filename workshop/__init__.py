@@ -151,6 +151,9 @@ def _register_page_helpers(app: Flask) -> None:
     from .presenter import current_language
 
     names = {"nb": "Norsk", "en": "English"}
+    # A type may bring its own style sheet (static/css/question_types/<type>.css).
+    styles = [name for name in sorted(QUESTION_TYPE_REGISTRY) if os.path.isfile(
+        os.path.join(app.static_folder, "css", "question_types", f"{name}.css"))]
 
     @app.context_processor
     def language_helpers():
@@ -159,6 +162,7 @@ def _register_page_helpers(app: Flask) -> None:
 
         return {
             "question_type_names": sorted(QUESTION_TYPE_REGISTRY),  # each has its renderer
+            "question_type_styles": styles,
             "current_lang": current_language,
             "other_lang": other_lang,
             "other_lang_name": lambda: names[other_lang()],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from .domain.answers import AnswerError
+from .domain.question_types import TYPES
 
 
 def answer_error_message(error: AnswerError) -> str:
@@ -36,4 +37,9 @@ def answer_error_message(error: AnswerError) -> str:
         "unknown_idea": lambda: _("That idea is no longer on the list."),
         "already_upvoted": lambda: _("You have already upvoted this idea."),
     }
-    return messages.get(error.code, messages["malformed"])()
+    if error.code in messages:
+        return messages[error.code]()
+    for question_type in TYPES.values():  # a rule of one type, worded by its module
+        if error.code in question_type.refusals:
+            return _(question_type.refusals[error.code], **p)
+    return messages["malformed"]()

@@ -276,6 +276,12 @@ READ_PROJECTOR = "() => {" + TEXT_OF + """
     notes: [...res.querySelectorAll(":scope > p")].map(text),
     cloud: [...res.querySelectorAll("#proj-cloud svg text")].map((t) => [t.firstChild.nodeValue, text(t.querySelector("title"))]),
     entries: [...res.querySelectorAll("#proj-entries > li")].map(text),
+    heat: [...res.querySelectorAll("#risk-heat td.risk-cell")].filter((td) => td.querySelector(".risk-badge"))
+      .map((td) => ({l: +td.dataset.l, c: +td.dataset.c, items: [...td.querySelectorAll(".risk-badge")].map(text)})),
+    risks: [...res.querySelectorAll("#risk-list > li")].map((li) => ({key: li.dataset.key, text: text(li)})),
+    kinds: [...res.querySelectorAll(".benefit-kind")].map((sec) => ({kind: sec.dataset.kind,
+      title: text(sec.querySelector("h2")), items: [...sec.querySelectorAll("li")].map((li) => ({
+        text: text(li.querySelector("bdi")), meta: text(li.querySelector("bdi + span"))}))})),
   };
 }"""
 
@@ -290,6 +296,10 @@ READ_PHONE = "() => {" + TEXT_OF + """
         bar: row.querySelector("progress").value})),
       fruit: [...live.querySelectorAll(".fruit-results li")].map((li) => ({key: li.dataset.key, text: text(li)})),
       entries: [...live.querySelectorAll(".entries li")].map(text),
+      risks: [...live.querySelectorAll(".risk-results li")].map((li) => ({key: li.dataset.key, text: text(li)})),
+      kinds: [...live.querySelectorAll(".benefit-kind")].map((sec) => ({kind: sec.dataset.kind,
+        title: text(sec.querySelector("h4")), items: [...sec.querySelectorAll("li")].map((li) => ({
+          text: text(li.querySelector("bdi")), meta: text(li.querySelector("bdi + span"))}))})),
       ideas: [...s.querySelectorAll(".ideas .idea-list > li")].map((li) => ({
         text: text(li.querySelector(".idea-text")), votes: text(li.querySelector(".idea-votes"))})),
       answered: !!s.querySelector(".answered"),
@@ -317,6 +327,13 @@ READ_BOARD = "() => {" + TEXT_OF + SHOWN_OF + """
     split: text(sec.querySelector(".fruit-split")),
     ideas: [...sec.querySelectorAll(".board-ideas > li")].map((li) => ({
       votes: text(li.querySelector(".idea-votes")), text: text(li.querySelector(".idea-text"))})),
+    heat: [...sec.querySelectorAll(".risk-heat td.risk-cell")].filter((td) => td.querySelector(".risk-badge"))
+      .map((td) => ({l: +td.dataset.l, c: +td.dataset.c, items: [...td.querySelectorAll(".risk-badge")].map(text)})),
+    risks: [...sec.querySelectorAll(".risk-table tbody tr")].map((tr) => ({
+      key: tr.dataset.key, label: text(tr.querySelector("th")), cells: [...tr.querySelectorAll("td")].map(text)})),
+    kinds: [...sec.querySelectorAll(".benefit-kind")].map((k) => ({kind: k.dataset.kind,
+      title: text(k.querySelector("h3")), items: [...k.querySelectorAll("li")].map((li) => ({
+        text: text(li.querySelector("bdi")), meta: text(li.querySelector(".benefit-meta"))}))})),
     cards: [...sec.querySelectorAll(".group-card")].map((card) => ({
       title: text(card.querySelector("h3")), entries: [...card.querySelectorAll(".entries > li bdi")].map(text)})),
   }));
@@ -471,6 +488,68 @@ def _text_board(board, domain):
     return {"cards": [{"title": g["group"], "entries": [e["text"] for e in g["entries"]]} for g in board["by_group"]]}
 
 
+def _risk_line(o, domain):
+    return (f"{o['cell'][0]} × {o['cell'][1]} = {o['score']}", f"{o['agreement_percent']} %",
+            domain.word("of the tables"), f" {domain.word('Divided')}" if o["divided"] else "")
+
+
+def _risk_heat(cells):
+    return [{"l": lk, "c": c, "items": [str(i["number"]) for i in items]} for lk, c, items in cells if items]
+
+
+def _risk_projector(result, domain):
+    by_key = {o["key"]: o for o in result["options"]}
+    rated = [o for o in result["options"] if o["tables"]]
+    risks = []
+    for key in result["ranked"]:
+        o = by_key[key]
+        cell, share, tables, divided = _risk_line(o, domain)
+        risks.append({"key": key, "text": f"{o['number']} {o['label']} {cell} · {share} {tables}{divided}"})
+    return {"heat": _risk_heat([(lk, c, [o for o in rated if o["cell"] == [lk, c]])
+                                for lk in (5, 4, 3, 2, 1) for c in (1, 2, 3, 4, 5)]), "risks": risks}
+
+
+def _risk_phone(result, domain):
+    risks = []
+    for o in result["options"]:
+        if o["tables"]:
+            cell, share, tables, divided = _risk_line(o, domain)
+            risks.append({"key": o["key"], "text": f"{o['number']}. {o['label']}: {cell} ({share} {tables})"
+                          + (f" · {domain.word('Divided')}" if o["divided"] else "")})
+    return {"risks": risks}
+
+
+def _risk_board(board, domain):
+    return {
+        "heat": _risk_heat([(row["likelihood"], c["consequence"], c["items"]) for row in board["heat"]
+                            for c in row["cells"]]),
+        "risks": [{"key": r["key"], "label": f"{r['number']} {r['label']}" + _risk_line(r, domain)[3],
+                   "cells": [_risk_line(r, domain)[0], _risk_line(r, domain)[1], *r["cells"]]} for r in board["rows"]],
+    }
+
+
+def _benefit_kinds(kinds, meta, last=None):
+    return [{"kind": k["id"], "title": f"{k['label']} ({len(k['benefits'])})",
+             "items": [{"text": b["text"], "meta": meta.format(**b)} for b in k["benefits"][-last if last else 0:]]}
+            for k in kinds]
+
+
+BENEFIT_META = "{goal} · {owner_label} · {group}"
+PROJECTED_BENEFITS = 5  # the newest of each kind on the big screen (benefits.js)
+
+
+def _benefits_projector(result, domain):
+    return {"kinds": _benefit_kinds(result["kinds"], "— " + BENEFIT_META, PROJECTED_BENEFITS)}
+
+
+def _benefits_phone(result, domain):
+    return {"kinds": _benefit_kinds(result["kinds"], "— " + BENEFIT_META)}
+
+
+def _benefits_board(board, domain):
+    return {"kinds": _benefit_kinds(board["kinds"], BENEFIT_META)}
+
+
 # Per type: what the projector, the phone and the board show of the domain's result/board.
 SCREENS = {
     "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])]),
@@ -483,6 +562,8 @@ SCREENS = {
                "phone": _bars_phone, "board": _options_board},
     "fruit": {"projector": _fruit_projector, "phone": _fruit_phone, "board": _fruit_board},
     "text": {"projector": _text_projector, "phone": _text_phone, "board": _text_board},
+    "risk": {"projector": _risk_projector, "phone": _risk_phone, "board": _risk_board},
+    "benefits": {"projector": _benefits_projector, "phone": _benefits_phone, "board": _benefits_board},
 }
 
 
@@ -549,7 +630,7 @@ def test_phone_shows_the_domain_results_on_load_and_after_a_push(rehearsed, doma
         for question in questions:
             result = domain.results(code, question.id)
             section = {"id": question.id, "heading": f"{results_word} ({result['respondents']} {answers_word})",
-                       "bars": [], "fruit": [], "entries": []}
+                       "bars": [], "fruit": [], "entries": [], "risks": [], "kinds": []}
             section.update(SCREENS[question.type]["phone"](result, domain))
             if question.upvotes:
                 section["ideas"] = [{"text": i["text"], "votes": f"{i['votes']} ▲"} for i in result["ideas"][:30]]

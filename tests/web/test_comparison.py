@@ -131,3 +131,16 @@ def test_bad_requests_change_nothing_and_need_a_facilitator(app, client, facilit
     assert facilitator.post(f"/facilitator/runs/{runs[0]}/in-comparisons", data={"on": "x"}).status_code == 400
     with app.app_context():
         assert db.session.query(Run).filter_by(code=runs[0]).one().in_comparisons is True
+
+
+def test_the_follow_up_meetings_risk_and_benefits_compare_as_cells_and_kinds(app):
+    with app.app_context():
+        codes = [new_rehearsed_run(seed, 10, name="oppfolgingsmote-3-mnd") for seed in (5, 6)]
+        comparison = services.comparison.comparison(services.runs.run_by_code(codes[1]), picked=[codes[0]])
+        risk = next(q for q in comparison["questions"] if q["type"] == "risk")
+        placed = [c for row in risk["rows"] for c in row["cells"] if c and c["place"]]
+        assert placed and all(" × " in c["place"] and 0 <= c["value"] <= 1 for c in placed)
+        benefits = next(q for q in comparison["questions"] if q["type"] == "benefits")
+        for column in range(len(comparison["columns"])):
+            shares = [row["cells"][column]["value"] for row in benefits["rows"]]
+            assert sum(shares) == pytest.approx(1.0)  # every benefit named has one kind

@@ -93,17 +93,13 @@ def answers_table(run_code: str, questions: list[Question], rows: Iterable[dict]
         question = by_id.get(row["question"])
         if question is None:
             continue
-        place = ""
-        if row.get("place"):
-            box = next((q for q in question.quadrants if q.id == row["place"]), None)
-            place = localize(box.label, lang) if box else row["place"]
         records.append({
             "run_code": run_code, "group": row["group"], "participant_id": row["participant"],
             "display_name": row.get("display_name") or "", "question_id": question.id,
             "question_text": localize(question.text, lang), "option_id": row.get("option") or "",
             "answer_text": type_of(question).export_text(question, row, lang),
             "rank": row.get("rank"),
-            "place": place,
+            "place": type_of(question).export_place(question, row, lang),
             "report_text": type_of(question).export_report(question, row, lang),
             "points": row.get("points"),
             "hidden": is_hidden(row, hidden),

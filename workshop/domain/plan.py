@@ -210,6 +210,21 @@ def rank_goals(goal_results: dict | None, fruit_results: dict | None, skip_fruit
     return ranked
 
 
+def proposed_first(ranked_goals: list[dict], proposals: list[dict]) -> list[dict]:
+    """The goals with those a question type proposes (the risk matrix's highest risks) first,
+    in the proposals' order; a proposed item the goals question does not rank joins them."""
+    by_key = {g["key"]: g for g in ranked_goals}
+    first: list[dict] = []
+    for proposal in proposals:
+        if proposal["key"] in {g["key"] for g in first}:
+            continue
+        first.append(by_key.get(proposal["key"]) or {
+            "key": proposal["key"], "label": proposal["label"], "count": 0, "groups": 0,
+            "fruit": None, "reports": []})
+    keys = {g["key"] for g in first}
+    return first + [g for g in ranked_goals if g["key"] not in keys]
+
+
 def room_categories(category_results: dict | None, suggestions: dict) -> list[dict]:
     """The plan's categories the room already has goals for (question 1), in the room's
     order: {id, label, groups, count}. Answers with no plan category ("none") are left out."""

@@ -13,12 +13,13 @@ from .. import changes
 from ..domain import plan as plan_domain
 from ..domain.codes import format_code
 from ..domain.plan_docx import to_docx
+from ..domain.question_types import type_of
 from ..domain.questions import localize
 from ..extensions import db
 from ..models import Plan, Run
 from ..templates_io import load_plan_suggestions
 from .results import results
-from .runs import template_of
+from .runs import questions_of, template_of
 
 # The locale a run's language is written in (dates, the Word document's spelling language).
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
@@ -55,6 +56,9 @@ def draft_plan_goals(run: Run, count: int | None = None) -> list[dict]:
     ranked = plan_domain.rank_goals(_result(run, suggestions, "goals_question", lang),
                                     _result(run, suggestions, "fruit_question", lang),
                                     suggestions.get("skip_fruits", []))
+    proposals = [proposal for question in questions_of(run) if type_of(question).proposes_plan_items
+                 for proposal in type_of(question).plan_proposals(question, results(run, question.id, lang))]
+    ranked = plan_domain.proposed_first(ranked, proposals)
     categories = [c["id"] for c in room_categories(run, suggestions, lang)]
     return plan_domain.draft_plan(ranked, categories, suggestions, lang, count)
 

@@ -125,6 +125,11 @@
   window.WorkshopTypes = {
     register: function (name, renderer) { renderers[name] = renderer; },
     renderer: function (name) { return renderers[name]; },
-    add: add, clear: clear, barsRenderer: barsRenderer, projectorGroups: projectorGroups
+    add: add, clear: clear, barsRenderer: barsRenderer, projectorGroups: projectorGroups,
+    // A type's own words, in the page's language (its partial question_types/<type>/strings.html).
+    strings: function (name) {
+      var node = document.getElementById("type-strings-" + name);
+      return function (key) { return (node && node.getAttribute("data-" + key)) || ""; };
+    }
   };
 })();

@@ -11,14 +11,16 @@ from ..answers import AnswerItem
 from ..board import new_board
 from ..questions import Question
 from .base import Fields, QuestionType
+from .benefits import Benefits
 from .choice import Choice
 from .fruit import Fruit
 from .points import Points
 from .ranked import Ranked
+from .risk import Risk
 from .text import Text
 
 TYPES: dict[str, QuestionType] = {
-    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points())}
+    t.name: t for t in (Choice(), Ranked(), Text(), Fruit(), Points(), Risk(), Benefits())}
 
 
 def type_of(question: Question) -> QuestionType:

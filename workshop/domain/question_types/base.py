@@ -26,6 +26,10 @@ class QuestionType(ABC):
     gives_items: ClassVar[bool] = False  # its top answers can be a fruit board's items
     # What a figure beside another run's means (comparison_rows' "value"), as a message id.
     comparison_measure: ClassVar[str] = N_("share of the answers")
+    # The type's own refusals: AnswerError code -> message id (N_) with %(name)s params; the
+    # web layer translates them (messages.answer_error_message), so a type adds a rule alone.
+    refusals: ClassVar[dict[str, str]] = {}
+    proposes_plan_items: ClassVar[bool] = False  # plan_proposals gives the plan's first goals
 
     @abstractmethod
     def parse(self, question_checker: Checker, raw: Mapping, common: dict) -> Question:
@@ -73,6 +77,15 @@ class QuestionType(ABC):
         """The answer_text column of the answers export for one answer row."""
         option = question.option(row["option"]) if row.get("option") else None
         return localize(option.label, lang) if option else (row.get("text") or "")
+
+    def export_place(self, question: Question, row: Mapping, lang: str) -> str:
+        """The place column of the answers export: where an item was put (a box, a cell)."""
+        return row.get("place") or ""
+
+    def plan_proposals(self, question: Question, result: dict) -> list[dict]:
+        """Items this type's result proposes for the follow-up plan, most pressing first:
+        [{"key": option key, "label": ...}]; the plan's draft takes them before the others."""
+        return []
 
     def export_report(self, question: Question, row: Mapping, lang: str) -> str:
         """The report_text column of the answers export: a line written beside a placed item

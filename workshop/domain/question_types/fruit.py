@@ -147,6 +147,10 @@ class Fruit(QuestionType):
         # The option is the goal; its fruit is the place column, its text the report column.
         return super().export_text(question, dict(row, text=None), lang)
 
+    def export_place(self, question, row, lang):
+        box = next((q for q in question.quadrants if q.id == row.get("place")), None)
+        return localize(box.label, lang) if box else super().export_place(question, row, lang)
+
     def export_report(self, question, row, lang):
         return row.get("text") or ""
 
