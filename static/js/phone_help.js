@@ -22,7 +22,9 @@
     for (var i = 0; i < open.length; i++) {
       if (open[i].getAttribute("data-answered") === "1") { answered += 1; }
     }
-    line.textContent = types.fill(line.getAttribute("data-template"), { answered: answered, open: open.length });
+    var text = types.fill(line.getAttribute("data-template"), { answered: answered, open: open.length });
+    // Only when it changes: writing it is itself a change the observer below sees.
+    if (line.textContent !== text) { line.textContent = text; }
     line.classList.toggle("done", answered === open.length);
   }
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 from workshop import services
-from workshop.extensions import socketio
 from workshop.domain.question_types import type_of
-from workshop.extensions import db
+from workshop.extensions import db, socketio
 from workshop.models import Answer, Run
 from workshop.templates_io import find_template
 
