@@ -106,10 +106,10 @@ def test_the_option_that_stands_alone_says_what_it_unticked(live_server, facilit
     for other in ("A", "B"):
         expect(form.locator(f"input[value={other}]")).not_to_be_checked()
     note = form.locator(".choice-note")
-    expect(note).to_have_text("«min kommune/fylkeskommune har ikke etablert mål for spesifikke kategorier» "
-                              "står alene, så kryssene for de andre valgene dine ble fjernet.")
+    expect(note).to_have_text("Dette valget står alene, så kryssene for de andre valgene dine ble fjernet.")
+    expect(note).to_be_in_viewport()  # under the option at the foot of the screen, brought into view
     expect(form.locator(".choice-counter")).to_have_text("1 av 5 valgt")
-    shots(phone, output_path, "categories-exclusive-cleared", alone)
+    shots(phone, output_path, "categories-exclusive-cleared", note)
 
     form.locator("input[value=C]").check()
     expect(form.locator("input[value=F]")).not_to_be_checked()

@@ -61,8 +61,9 @@ def test_the_exclusive_option_is_explained_where_it_is_shown(client, facilitator
     categories = section(client.get(f"/r/{run_code}").get_data(as_text=True), "categories")
     option = re.search(r'<label class="choice exclusive">.*?</label>', categories, re.S).group(0)
     assert 'value="F"' in option and "Står alene: velger du dette, fjernes kryssene for de andre." in option
-    assert "data-cleared-others=\"«min kommune/fylkeskommune har ikke etablert mål for spesifikke " \
-           "kategorier» står alene" in option
+    assert 'data-cleared-others="Dette valget står alene, så kryssene for de andre valgene dine ble fjernet."' in option
+    assert ('data-cleared-self="Krysset for «min kommune/fylkeskommune har ikke etablert mål for spesifikke '
+            'kategorier» ble fjernet: det valget står alene."') in option
     assert option.count("exclusive-note") == 1
     assert categories.count("exclusive-note") == 1  # only the option that stands alone
 

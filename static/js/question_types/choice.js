@@ -49,6 +49,8 @@
     box.textContent = text;
     box.setAttribute("role", isError ? "alert" : "status");
     box.classList.toggle("error", !!isError);
+    // Below the option just tapped, which may be the last on the screen: bring it into view.
+    if (box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
   }
 
   function ticked(form, box, event) {
