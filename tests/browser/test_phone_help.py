@@ -190,3 +190,19 @@ def test_the_board_and_plan_links_appear_when_the_facilitator_shares(live_server
     phone.go_back()
     phone.locator(".shared-links .plan-link").click()
     expect(phone).to_have_url(re.compile(rf"/r/{code}/plan$"))
+
+
+def test_the_points_left_follow_the_typing(live_server, facilitator, phone, output_path):
+    code = create_run(live_server, facilitator, template="kategorier-100-poeng")
+    facilitator_action(live_server, facilitator, code, "questions/attention/open")
+    join_by_browser(phone, live_server.url, code)
+    form = phone.locator("form.answer-form[data-question=attention]")
+    left = form.locator(".points-left")
+    expect(left).to_have_text("100 poeng igjen")
+    form.locator("input[name=points_1]").fill("30")
+    form.locator("input[name=points_2]").fill("50")
+    expect(left).to_have_text("20 poeng igjen")
+    form.locator("input[name=points_3]").fill("40")
+    expect(left).to_have_text("-20 poeng igjen")
+    expect(left).to_have_class(re.compile(r"\berror\b"))
+    shots(phone, output_path, "points-left", left)
