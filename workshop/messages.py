@@ -6,6 +6,14 @@ from flask_babel import gettext as _
 
 from .domain.answers import AnswerError
 from .domain.question_types import TYPES
+from .domain.questions import localize
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale else "nb"
 
 
 def answer_error_message(error: AnswerError) -> str:
@@ -17,7 +25,9 @@ def answer_error_message(error: AnswerError) -> str:
         "unknown_option": lambda: _("That choice is not one of the options."),
         "duplicate": lambda: _("The same option was chosen twice."),
         "no_write_in": lambda: _("This question does not take a written answer."),
-        "exclusive": lambda: _("This option cannot be combined with any other."),
+        "exclusive": lambda: _("“%(option)s” stands alone: untick it, or untick the others.",
+                               option=localize(p["label"], _language())) if p.get("label")
+        else _("This option cannot be combined with any other."),
         "too_many": lambda: _("Too many answers: at most %(max)d.", max=p.get("max", 0)),
         "too_few": lambda: _("Choose at least %(min)d.", min=p.get("min", 1)),
         "not_text": lambda: _("The text holds characters that are not text (such as control "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from . import services
@@ -42,7 +43,16 @@ def run_state(run: Run) -> dict:
             }
             for q in template.questions
         ],
+        # The phones' links to the board and the plan appear when these turn true.
+        "shared": shared_with_phones(run),
     }
+
+
+def shared_with_phones(run: Run) -> dict:
+    """What the facilitator has shared with the phones: the board, and with it the plan when
+    the run's workshop has one (the plan's page needs both)."""
+    board = bool(run.board_shared)
+    return {"board": board, "plan": board and services.plan.plan_suggestions(run) is not None}
 
 
 # A push carries what a screen shows, not every text of a hall of 2,000: the newest entries
@@ -114,7 +124,17 @@ def current_language() -> str:
     return locale.language if locale else "nb"
 
 
-def phone_page(run: Run, participant) -> dict:
+@dataclass(frozen=True)
+class Refusal:
+    """An answer the server refused on the form post without JavaScript: the page shows the
+    refusal beside its question, with the choices as they were sent."""
+
+    question_id: str
+    fields: dict
+    message: str
+
+
+def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
     """Everything the participant's page shows, prepared so the template only renders."""
     lang = current_language()
     template = services.runs.template_of(run)
@@ -127,7 +147,10 @@ def phone_page(run: Run, participant) -> dict:
         status = services.runs.status_of(state)
         if status == "draft":
             continue
-        phone = phone_question(question, lang, answers.get(question.id, []), number)
+        kept = refused.fields if refused and refused.question_id == question.id and status == "open" else None
+        phone = phone_question(question, lang, answers.get(question.id, []), number, kept)
+        if refused and refused.question_id == question.id:
+            phone["error"] = refused.message
         result = None
         if state.revealed or question.upvotes:
             versions = versions or services.results.results_versions(run, states)  # once a page
@@ -142,6 +165,7 @@ def phone_page(run: Run, participant) -> dict:
             ideas_total=len(result["ideas"]) if question.upvotes else 0,
         )
         questions.append(phone)
+    open_ones = [q for q in questions if q["open"]]
     return {
         "code": format_code(run.code),
         "run": run.code,
@@ -149,6 +173,10 @@ def phone_page(run: Run, participant) -> dict:
         "group": participant.group.name,
         "name": participant.display_name,
         "questions": questions,
+        # "2 of 4 answered" when several questions are open at once (the 10-minute exercise).
+        "progress": {"answered": sum(1 for q in open_ones if q["answered"]), "open": len(open_ones)}
+        if len(open_ones) > 1 else None,
+        "shared": shared_with_phones(run),
     }
 
 
@@ -184,9 +212,10 @@ def template_preview(template) -> dict:
             "preview": True}
 
 
-def phone_question(question, lang: str, items: list, number: int) -> dict:
-    """One question's form on a phone, filled with the participant's current answer; the
-    form's own part comes from its type (question_types), drawn by its type's partial."""
+def phone_question(question, lang: str, items: list, number: int, fields: dict | None = None) -> dict:
+    """One question's form on a phone, filled with the participant's current answer (or with
+    `fields`, an answer sent and refused); the form's own part comes from its type
+    (question_types), drawn by its type's partial."""
     question_type = type_of(question)
     return {
         "id": question.id,
@@ -195,10 +224,12 @@ def phone_question(question, lang: str, items: list, number: int) -> dict:
         "text": localize(question.text, lang),
         "answered": bool(items),
         "max_length": question.max_length,
-        "form": question_type.phone_view(question, fields_from_items(question, items), lang),
+        "form": question_type.phone_view(
+            question, fields if fields is not None else fields_from_items(question, items), lang),
         "my_answer": [question_type.answer_text(question, i, lang)
                       for i in sorted(items, key=lambda i: i.rank or 0)],
         "upvotes": question.upvotes,
+        "error": None,  # a refused answer's message, shown beside the question
     }
 
 

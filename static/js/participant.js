@@ -74,6 +74,8 @@
   function applyState(state) {
     if (!state || state.seq < lastSeq) { return; }  // an older push arriving late
     lastSeq = state.seq;
+    // For phone_help.js: the links to the board and plan follow the state's `shared`.
+    document.dispatchEvent(new CustomEvent("workshop:state", { detail: state }));
     window.WorkshopCountdown.setServerTime(state.server_time);
     if (signatureOfState(state) !== signatureOfPage()) { refresh(); }
   }
@@ -91,17 +93,7 @@
     if (form) { dirty[form.getAttribute("data-question")] = true; }
   });
 
-  root.addEventListener("change", function (event) {
-    var box = event.target;
-    if (box.type !== "checkbox" || !box.checked) { return; }
-    var boxes = box.form.querySelectorAll("input[type=checkbox]");
-    for (var i = 0; i < boxes.length; i++) {
-      // An exclusive option ("none of these") and the others undo each other.
-      if (boxes[i] !== box && (box.hasAttribute("data-exclusive") || boxes[i].hasAttribute("data-exclusive"))) {
-        boxes[i].checked = false;
-      }
-    }
-  });
+  // The help before Send (counters, an exclusive option, adding a text) is phone_help.js's.
 
   // 100 points: show what is left as the participant types; the server still checks.
   function updatePoints(form) {

@@ -128,8 +128,9 @@ def questions_fragment(code: str):
     )
 
 
-def _participant_post(code: str, question_id: str, action, done_message: str):
-    """A participant's form post (the path without JavaScript): same rules as the live one."""
+def _participant_post(code: str, question_id: str, action, done_message: str, refused=None):
+    """A participant's form post (the path without JavaScript): same rules as the live one.
+    `refused(run, participant, error)` answers a refusal itself, when it can say more."""
     run = run_or_404(code)
     participant = _current_participant(run)
     if participant is None:
@@ -139,6 +140,8 @@ def _participant_post(code: str, question_id: str, action, done_message: str):
             raise AnswerError("rate_limited")
         action(participant)
     except AnswerError as error:
+        if refused is not None:
+            return refused(run, participant, error)
         flash(answer_error_message(error), "error")
     else:
         flash(done_message, "ok")
@@ -147,9 +150,20 @@ def _participant_post(code: str, question_id: str, action, done_message: str):
 
 def answer(code: str, question_id: str):
     fields = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+
+    def refused(run, participant, error):
+        # The page again, not a redirect: the refusal beside its question (not in a flash at
+        # the top of a long page) and the choices as they were sent, to correct and send again.
+        page = presenter.phone_page(
+            run, participant, presenter.Refusal(question_id, fields, answer_error_message(error)))
+        if not any(q["error"] for q in page["questions"]):
+            flash(answer_error_message(error), "error")  # no such question on the page
+        return render_template("participant/run.html", run=run, participant=participant, page=page,
+                               form=AnswerForm()), 422
+
     return _participant_post(
         code, question_id, lambda p: services.votes.submit_answer(p, question_id, fields),
-        _("Your answer is saved. You can change it while the question is open."))
+        _("Your answer is saved. You can change it while the question is open."), refused)
 
 
 def upvote(code: str, question_id: str):

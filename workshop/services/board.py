@@ -67,3 +67,4 @@ def share_board(run: Run, shared: bool) -> None:
     run.board_shared = shared
     db.session.commit()
     changes.board_changed.send(run.id)
+    changes.state_changed.send(run.id)  # the phones' links to the board and plan (run_state)

@@ -122,10 +122,20 @@
     };
   }
 
+  // A translated text from the page with its "{name}" places filled in: the server words it
+  // ("{n} av 8 valgt"), the phone puts in the figure.
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key] !== undefined ? String(values[key]) : all;
+    });
+  }
+
+  // A renderer may bring `form`: hooks the phone calls on its question's form as the
+  // participant ticks and types (init, click, input; static/js/phone_help.js).
   window.WorkshopTypes = {
     register: function (name, renderer) { renderers[name] = renderer; },
     renderer: function (name) { return renderers[name]; },
-    add: add, clear: clear, barsRenderer: barsRenderer, projectorGroups: projectorGroups,
+    add: add, clear: clear, fill: fill, barsRenderer: barsRenderer, projectorGroups: projectorGroups,
     // A type's own words, in the page's language (its partial question_types/<type>/strings.html).
     strings: function (name) {
       var node = document.getElementById("type-strings-" + name);

@@ -60,7 +60,45 @@
     svg.setAttribute("aria-label", terms.slice(0, 10).map(function (t2) { return t2.term + " " + t2.count; }).join(", "));
   }
 
+  // The phone's form: "Add another answer" up to the question's max_entries (the domain's
+  // phone_view, as data-max), and how many are written.
+  function entryParts(form) {
+    var list = form.querySelector(".entries-form");
+    return { list: list, max: parseInt(list.getAttribute("data-max"), 10) || 1,
+             boxes: list.querySelectorAll("textarea"), button: form.querySelector(".add-entry"),
+             counter: form.querySelector(".entry-counter") };
+  }
+  function updateEntries(form) {
+    var p = entryParts(form);
+    if (!p.button) { return; }
+    var written = 0;
+    for (var i = 0; i < p.boxes.length; i++) { if (p.boxes[i].value.trim()) { written += 1; } }
+    p.button.hidden = p.boxes.length >= p.max;
+    p.counter.textContent = types.fill(p.counter.getAttribute(written >= p.max ? "data-full" : "data-counter"), { n: written });
+  }
+  function addEntry(form) {
+    var p = entryParts(form);
+    if (p.boxes.length >= p.max) { return; }
+    var last = p.boxes[p.boxes.length - 1];
+    var n = p.boxes.length + 1;
+    var id = form.getAttribute("data-question") + "-entry-" + n;
+    var label = add(p.list, "label", types.fill(p.list.getAttribute("data-label"), { n: n }));
+    label.setAttribute("for", id);
+    var box = add(p.list, "textarea");
+    box.id = id; box.name = "entry"; box.rows = 2;
+    if (last) { box.maxLength = last.maxLength; }
+    box.focus();
+    updateEntries(form);
+  }
+
   types.register("text", {
+    form: {
+      init: updateEntries,
+      input: updateEntries,
+      click: function (form, event) {
+        if (event.target.closest(".add-entry")) { addEntry(form); }
+      }
+    },
     phone: function (box, results) {
       var list = add(box, "ul", null, "entries");
       results.entries.forEach(function (e) {

@@ -41,7 +41,8 @@ class Choice(QuestionType):
             items.append(AnswerItem(None, write_in, None))
         exclusive = [o for o in chosen if question.option(o).exclusive]
         if exclusive and len(items) > 1:
-            raise AnswerError("exclusive", option=exclusive[0])
+            # The refusal names the option that stands alone, in the person's language.
+            raise AnswerError("exclusive", option=exclusive[0], label=question.option(exclusive[0]).label)
         if len(items) > question.max_choices:
             raise AnswerError("too_many", max=question.max_choices)
         if len(items) < max(question.min_choices, 1):
@@ -88,11 +89,18 @@ class Choice(QuestionType):
         return board
 
     def phone_view(self, question, fields, lang):
+        checked = set(fields.get("option", []))
+        write_in_value = "".join(fields.get("write_in", [])[:1])
         return {
+            # The rules the phone helps with before Send (static/js/question_types/choice.js):
+            # at most `max` answers, a written-in one counted among them; an exclusive option
+            # stands alone. check_answer still decides.
             "min": question.min_choices, "max": question.max_choices, "write_in": question.write_in,
+            "counted": len([o for o in question.options if o.id in checked])
+            + (1 if question.write_in and write_in_value.strip() else 0),
             "options": [{"id": o.id, "label": localize(o.label, lang), "exclusive": o.exclusive,
-                         "checked": o.id in fields.get("option", [])} for o in question.options],
-            "write_in_value": "".join(fields.get("write_in", [])[:1]),
+                         "checked": o.id in checked} for o in question.options],
+            "write_in_value": write_in_value,
         }
 
     def parse(self, check, raw, common):

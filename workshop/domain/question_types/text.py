@@ -71,10 +71,12 @@ class Text(QuestionType):
         return board
 
     def phone_view(self, question, fields, lang):
-        entries = fields.get("entry", [])
+        entries = [e for e in fields.get("entry", []) if e.strip()]
         # At least one more empty box than used, up to the most allowed: adding is obvious.
         shown = min(question.max_entries, len(entries) + 1)
-        return {"entries": entries + [""] * (shown - len(entries))}
+        # The phone adds more boxes up to max_entries (static/js/question_types/text.js).
+        return {"entries": entries + [""] * (shown - len(entries)), "max_entries": question.max_entries,
+                "counted": len(entries)}
 
     def parse(self, check, raw, common):
         max_entries = check.integer(raw, "max_entries", 1, 1, 20)
