@@ -85,8 +85,6 @@ def test_answers_made_offline_survive_a_reload_and_are_stored_once_when_back(
     assert page.url.endswith(f"/r/{code}"), "the form posted: the browser's error page"
     screenshot(page, output_path, "offline-waiting.png")
 
-    print("DEBUG", page.evaluate("""async () => { const c = await caches.open('workshop-phone-v1'); return (await c.keys()).map(r => r.url); }"""))
-    page.on("console", lambda m: print("CONSOLE", m.text))
     page.reload()  # offline: the service worker's copy, the answers from the phone's storage
     for qid, options in (("categories", ["B", "D"]), ("goals", ["trust", "env"])):
         expect(question(page, qid).locator(".form-message")).to_have_text(WAITING)
@@ -122,10 +120,10 @@ def test_an_answer_made_offline_to_a_question_closed_meanwhile_is_shown_as_not_c
     context.set_offline(True)
     expect(answer(page, "categories", "A")).to_have_text(WAITING)
     expect(answer(page, "goals", "digital")).to_have_text(WAITING)
-    question(page, "goals").locator(".form-message").scroll_into_view_if_needed()
     os.makedirs(SHOTS, exist_ok=True)
     for width, height in ((390, 844), (320, 640)):
         page.set_viewport_size({"width": width, "height": height})
+        question(page, "goals").locator(".form-message").scroll_into_view_if_needed()
         screenshot(page, SHOTS, f"phone-{width}-waiting.png")
     page.set_viewport_size({"width": 390, "height": 844})
     facilitator_action(live_server, facilitator, code, "questions/categories/close")
@@ -138,9 +136,9 @@ def test_an_answer_made_offline_to_a_question_closed_meanwhile_is_shown_as_not_c
     expect(closed.locator("form.answer-form")).to_have_count(0)
     expect(question(page, "goals").locator(".form-message")).to_have_text(SAVED, timeout=BACK_ONLINE_MS)
     assert [(q, o) for _, q, o, _ in stored_answers(live_server, code)] == [("goals", ["digital"])]
-    notice.scroll_into_view_if_needed()
     for width, height in ((390, 844), (320, 640)):
         page.set_viewport_size({"width": width, "height": height})
+        notice.scroll_into_view_if_needed()
         screenshot(page, SHOTS, f"phone-{width}-not-counted.png")
         screenshot(page, output_path, f"phone-{width}-not-counted.png")
 
