@@ -346,20 +346,19 @@
     if (form) { fill(form, outbox[qid].fields); }
   });
   indicateAll();
-  if (navigator.onLine === false) {
-    phone.refresh().catch(function () {});  // the newest copy the phone has of the questions
-  }
   flush();
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
     var worker = box.getAttribute("data-worker");
+    var controlled = !!navigator.serviceWorker.controller;
     navigator.serviceWorker.register(worker, { scope: worker.replace(/[^/]*$/, "") }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       var urls = [location.pathname, root.getAttribute("data-fragment")];
       var parts = document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]");
       for (var i = 0; i < parts.length; i++) { urls.push(parts[i].getAttribute("src") || parts[i].getAttribute("href")); }
-      if (registration.active) { registration.active.postMessage({ type: "keep", urls: urls }); }
+      // Once the worker controls the page, it keeps what the page loads by itself.
+      if (registration.active && !controlled) { registration.active.postMessage({ type: "keep", urls: urls }); }
     }).catch(function () { /* no worker: the outbox works without it */ });
   }
 })();
