@@ -46,6 +46,9 @@ def answer_error_message(error: AnswerError) -> str:
         "own_idea": lambda: _("You cannot upvote your own idea."),
         "unknown_idea": lambda: _("That idea is no longer on the list."),
         "already_upvoted": lambda: _("You have already upvoted this idea."),
+        # An answer the phone kept while offline, refused when it was sent later.
+        "superseded": lambda: _("A newer answer of yours is already saved."),
+        "run_ended": lambda: _("This workshop has ended or no longer exists."),
     }
     if error.code in messages:
         return messages[error.code]()

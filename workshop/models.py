@@ -89,7 +89,10 @@ class Answer(db.Model):
     question_id = db.Column(db.String(64), nullable=False)
     # Normalised answer items: [{"option": id|None, "text": str|None, "rank": int|None}]
     items = db.Column(JSON, nullable=False)
+    # The phone's id of the answer stored (a resend of it counts once), and when the phone made
+    # it by its own clock (ms, from the id; domain/vote_ids.py): an older one never replaces it.
     vote_id = db.Column(db.String(64))
+    made_at_ms = db.Column(db.BigInteger)
     submitted_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     __table_args__ = (
         UniqueConstraint("participant_id", "question_id"),

@@ -1,5 +1,6 @@
-// The participant's phone: live question state, and votes over Socket.IO with an ack.
-// Without a connection the forms post normally, so the page works without WebSocket.
+// The participant's phone: live question state and results over Socket.IO. Answers are sent
+// by offline.js (kept on the phone until the server has them); without JavaScript the forms
+// post normally.
 (function () {
   "use strict";
   var root = document.getElementById("questions");
@@ -68,6 +69,7 @@
           if (form) { restore(form, kept[qid]); } else { delete dirty[qid]; }
         });
         window.WorkshopCountdown.tick();
+        root.dispatchEvent(new Event("workshop:refreshed"));  // offline.js redraws its indicators
       });
   }
 
@@ -174,27 +176,15 @@
     for (var j = 0; j < ranked.length; j++) { ranked[j].removeAttribute("data-ranked"); }
   }
 
-  root.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.classList.contains("answer-form") || !socket.connected) { return; }
-    event.preventDefault();
-    var qid = form.getAttribute("data-question");
-    var voteId = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
-    setMessage(form, root.getAttribute("data-sending"), false);
-    socket.timeout(10000).emit("vote", { question: qid, fields: formFields(form), vote_id: voteId }, function (err, ack) {
-      if (err) { form.submit(); return; }  // no ack in time: fall back to a plain POST
-      if (ack.ok) {
-        delete dirty[qid];
-        setMessage(form, root.getAttribute("data-saved") + " ✓", false);
-        var section = form.closest("section.question");
-        section.setAttribute("data-answered", "1");
-        var button = form.querySelector("button[type=submit]");
-        if (button) { button.textContent = root.getAttribute("data-change"); }
-      } else {
-        setMessage(form, ack.error, true);
-      }
-    });
-  });
+  // --- Hooks for offline.js, which sends the answers (and keeps them while offline). ---
+  window.WorkshopPhone = {
+    root: root,
+    socket: socket,
+    refresh: refresh,
+    setMessage: setMessage,
+    // The answer to `qid` is on the server: a refresh need no longer keep the form's fields.
+    sent: function (qid) { delete dirty[qid]; },
+  };
 
   socket.on("connect", function () {
     connection.textContent = "";

@@ -7,9 +7,11 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -17,7 +19,8 @@ from flask_babel import gettext as _
 
 from .. import presenter, services
 from ..auth import participant_token, remember_participant, run_or_404
-from ..domain.answers import AnswerError
+from ..domain.answers import AnswerError, normalize_fields
+from ..domain.vote_ids import is_ordered_vote_id
 from ..extensions import limiter
 from ..messages import answer_error_message
 from ..ratelimit import vote_allowed
@@ -164,6 +167,37 @@ def answer(code: str, question_id: str):
     return _participant_post(
         code, question_id, lambda p: services.votes.submit_answer(p, question_id, fields),
         _("Your answer is saved. You can change it while the question is open."), refused)
+
+
+def vote(code: str):
+    """An answer as JSON from the phone's script ({question, fields, vote_id}), answered as the
+    Socket.IO vote is: {"ok": true, ...} or {"ok": false, "code", "error"} in the phone's
+    language. Used when the socket is down, so an answer kept offline is sent by plain HTTP."""
+    run = services.runs.run_by_code(code)
+    participant = _current_participant(run) if run is not None else None
+    data = request.get_json(silent=True)
+    try:
+        if run is None:
+            raise AnswerError("run_ended")
+        if participant is None:
+            raise AnswerError("not_joined")
+        if not isinstance(data, dict) or not is_ordered_vote_id(data.get("vote_id")):
+            raise AnswerError("malformed")
+        if not vote_allowed(participant.id, request.remote_addr):
+            raise AnswerError("rate_limited")
+        services.votes.submit_answer(
+            participant, data.get("question"), normalize_fields(data.get("fields")), data["vote_id"])
+    except AnswerError as error:
+        status = {"run_ended": 404, "not_joined": 403, "rate_limited": 429}.get(error.code, 400)
+        return jsonify(ok=False, code=error.code, error=answer_error_message(error)), status
+    return jsonify(ok=True, question=data.get("question"), vote_id=data["vote_id"])
+
+
+def service_worker():
+    response = send_from_directory(current_app.static_folder, "js/sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Cache-Control"] = "no-cache"  # a new version is found at the next visit
+    return response
 
 
 def upvote(code: str, question_id: str):

@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
 from ..domain.answers import AnswerError, AnswerItem
 from ..domain.question_types import validate_answer
 from ..domain.text import displayable, displayable_data
+from ..domain.vote_ids import made_at
 from ..extensions import db
 from ..group_commit import GroupCommit
 from ..models import Answer, Group, Participant, QuestionState, Run, utcnow
@@ -54,23 +55,38 @@ def new_vote_writer() -> GroupCommit[Vote]:
 
 
 def write_votes(votes: Sequence[Vote]) -> list[list[AnswerItem] | AnswerError]:
-    """Check and store a batch of votes in one transaction; one outcome per vote."""
+    """Check and store a batch of votes in one transaction; one outcome per vote.
+
+    A vote whose id is already stored counts once (its outcome is as the first time); a vote
+    the phone made before the answer already stored (by their vote ids) is refused as
+    superseded and changes nothing: phones resend what they made offline, in any order."""
     # Plain rows on a connection of its own, no ORM: this runs for every batch of a full
     # hall, and the caller's session may hold objects the caller still uses.
     with db.engine.connect() as connection:
         outcomes, rows = _checked_votes(connection, votes)
+        written: set[tuple[int, str]] = set()
         if rows:
             try:
-                connection.execute(_answer_upsert(connection), list(rows.values()))
+                written = {tuple(key) for key in connection.execute(
+                    _answer_upsert(connection), [row for row, _ in rows.values()])}
+                for key in rows.keys() - written:
+                    row, index = rows[key]
+                    if _stored_vote_id(connection, key) != row["vote_id"]:
+                        outcomes[index] = AnswerError("superseded")
                 connection.commit()
             except IntegrityError:
                 connection.rollback()
                 if len(votes) > 1:  # one vote's participant went away: the others still count
                     return [outcome for vote in votes for outcome in write_votes([vote])]
                 return [AnswerError("not_joined")]
-    for run_id, question_id in sorted({(row["run_id"], row["question_id"]) for row in rows.values()}):
+    for run_id, question_id in sorted({(rows[key][0]["run_id"], key[1]) for key in written}):
         changes.results_changed.send(run_id, question_id=question_id)
     return outcomes
+
+
+def _stored_vote_id(connection, key: tuple[int, str]) -> str | None:
+    # Only for a vote the upsert did not write (a resend, or one made before the stored answer).
+    return connection.execute(_STORED_VOTE_ID, {"participant_id": key[0], "question_id": key[1]}).scalar()
 
 
 class _RunKey(NamedTuple):  # what template_of needs of a run
@@ -97,6 +113,10 @@ _JOINED = select(Participant.id, Participant.run_id).where(
 _RUN_TEMPLATE = select(Run.template).where(Run.id == bindparam("run_id"))
 
 
+_STORED_VOTE_ID = select(Answer.vote_id).where(
+    Answer.participant_id == bindparam("participant_id"), Answer.question_id == bindparam("question_id"))
+
+
 _ANSWER_UPSERTS: dict[str, object] = {}
 
 
@@ -110,7 +130,7 @@ def _checked_votes(connection, votes: Sequence[Vote]) -> tuple[list, dict]:
         _JOINED, {"participant_ids": list({v.participant_id for v in votes})})}
     now = utcnow()
     outcomes: list = []
-    rows: dict[tuple[int, str], dict] = {}
+    rows: dict[tuple[int, str], tuple[dict, int]] = {}  # -> (row, index of its vote)
     for vote in votes:
         try:
             run = runs.get(vote.run_id)
@@ -132,29 +152,51 @@ def _checked_votes(connection, votes: Sequence[Vote]) -> tuple[list, dict]:
             outcomes.append(AnswerError("malformed"))
             continue
         outcomes.append(items)
-        # The same phone twice in one batch: the later vote wins, as it would one by one.
-        rows[(vote.participant_id, vote.question_id)] = {
+        key = (vote.participant_id, vote.question_id)
+        row = {
             "run_id": run.id, "participant_id": vote.participant_id,
             "question_id": vote.question_id, "items": [i.to_dict() for i in items],
-            "vote_id": vote.vote_id, "submitted_at": now,
+            "vote_id": vote.vote_id, "made_at_ms": made_at(vote.vote_id), "submitted_at": now,
         }
+        earlier = rows.get(key)
+        if earlier is not None and _made_before(row, earlier[0]):
+            # The same phone twice in one batch, the one made later first: as one by one.
+            if row["vote_id"] != earlier[0]["vote_id"]:
+                outcomes[-1] = AnswerError("superseded")
+            continue
+        # Otherwise the later vote wins, as it would one by one.
+        rows[key] = (row, len(outcomes) - 1)
     return outcomes, rows
 
 
+def _made_before(row: dict, other: dict) -> bool:
+    return row["made_at_ms"] is not None and other["made_at_ms"] is not None \
+        and row["made_at_ms"] < other["made_at_ms"]
+
+
 def _answer_upsert(connection):
-    # One statement per answer, so two phones (or a retry) never race between a read and a write.
+    # One statement per answer, so two phones (or a retry) never race between a read and a
+    # write. It writes only an answer that is not the one stored (a resend of the same vote id
+    # changes nothing) and was not made before it (the phone's time in the vote ids; an answer
+    # without one, as a form post sends it, is the newest); RETURNING says which it wrote.
     dialect = connection.dialect.name
     if dialect not in _ANSWER_UPSERTS:
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = insert(Answer.__table__)
+        table = Answer.__table__
+        statement = insert(table)
         _ANSWER_UPSERTS[dialect] = statement.on_conflict_do_update(
             index_elements=["participant_id", "question_id"],
             set_={"items": statement.excluded["items"], "vote_id": statement.excluded.vote_id,
+                  "made_at_ms": statement.excluded.made_at_ms,
                   "submitted_at": statement.excluded.submitted_at},
-        )
+            where=and_(
+                or_(table.c.vote_id.is_(None), table.c.vote_id.is_distinct_from(statement.excluded.vote_id)),
+                or_(table.c.made_at_ms.is_(None), statement.excluded.made_at_ms.is_(None),
+                    statement.excluded.made_at_ms >= table.c.made_at_ms)),
+        ).returning(table.c.participant_id, table.c.question_id)
     return _ANSWER_UPSERTS[dialect]
 
 
