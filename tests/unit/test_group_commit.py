@@ -109,6 +109,7 @@ def test_under_gevent_votes_that_arrived_together_share_a_batch():
     import sys
 
     done = subprocess.run([sys.executable, "-c", GEVENT_ROOM], capture_output=True, text=True,
-                          timeout=60)
+                          timeout=120)
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) <= 2  # 50 greenlets ready at once: not 50 batches of one
+    batches = done.stdout.split()[-1]  # the last line: anything imported may print before it
+    assert int(batches) <= 2, (done.stdout, done.stderr)  # 50 greenlets ready at once: not 50 batches of one
