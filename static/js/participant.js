@@ -146,7 +146,9 @@
     var notice = box.querySelector(".ideas-new");
     if (payload.total > known && notice) {
       notice.hidden = false;
-      notice.querySelector(".ideas-count").textContent = String(payload.total - known);
+      var fresh = payload.total - known;
+      notice.querySelector(".ideas-count").textContent = String(fresh);
+      notice.querySelector(".ideas-word").textContent = notice.getAttribute(fresh === 1 ? "data-one" : "data-many");
     }
   });
   root.addEventListener("click", function (event) {

@@ -153,3 +153,23 @@ def test_two_phones_upvote_an_idea_to_the_top_of_the_projector(
     projector.locator("#proj-entries").evaluate(
         "list => list.lastElementChild.scrollIntoView({block: 'end'})")
     screenshot(projector, output_path, "ideas.png", readme=True)
+
+
+def test_a_phone_is_told_of_one_new_idea_and_of_two_in_the_right_number(live_server, facilitator, open_context):
+    url = live_server.url
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "questions/needs/open")
+    kari = join_participant(live_server, code, "Bord 1", "Kari")
+    answer(live_server, kari, code, "needs", {"entry": [KARI]})
+    facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")
+    page = open_context(**PHONE).new_page()
+    page.context.add_cookies(participant_cookies(live_server, kari))
+    page.goto(f"{url}/r/{code}")
+    wait_for_ack(page, "participant:join")
+    notice = page.locator("section.question[data-question=needs] .ideas-new")
+    for n, (name, group, text) in enumerate(PEOPLE[1:], start=1):
+        other = join_participant(live_server, code, group, name)
+        answer(live_server, other, code, "needs", {"entry": [text]})
+        facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text(f"{n} ny idé" if n == 1 else f"{n} nye ideer")
