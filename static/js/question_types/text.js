@@ -77,11 +77,11 @@
         cloud.id = "proj-cloud";
         drawCloud(cloud, terms);
       }
-      var list = add(box, "ul", null, "entries big-entries");
+      var list = add(box, "ul", null, "entries big-entries pager");  // paged by projector.js
       list.id = "proj-entries";
       if (results.ideas) {  // ideas with upvotes: most upvoted first
         results.ideas.slice(0, 20).forEach(function (idea) {
-          var item = add(list, "li", null, "idea" + (idea.answered ? " answered" : ""));
+          var item = add(list, "li", null, "page-item idea" + (idea.answered ? " answered" : ""));
           add(item, "span", idea.votes + " ▲", "idea-votes");
           add(item, "span", " ", null);
           add(item, "span", idea.text, "idea-text");
@@ -90,7 +90,7 @@
         return;
       }
       results.entries.slice(0, 30).forEach(function (e) {
-        var item = add(list, "li");
+        var item = add(list, "li", null, "page-item");
         add(item, "bdi", e.text);  // a typed text kept apart from the group after it
         add(item, "span", " — " + e.group, "muted");
       });
