@@ -116,7 +116,7 @@
     if (!shown.length) { add(list, "li", t("nothing-open"), "page-item overview-none"); }
     shown.forEach(function (q) {
       var r = latest[q.id];
-      var item = add(list, "li", null, "page-item overview-item status-" + q.status);
+      var item = add(list, "li", null, "page-item overview-item overview-" + q.status);
       item.setAttribute("data-question", q.id);
       var number = state.questions.indexOf(q) + 1;
       add(item, "h2", number + ". " + (r ? r.text : q.id), "overview-text");

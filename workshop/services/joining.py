@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy import func, select
@@ -97,7 +98,10 @@ def table_counts(run: Run) -> list[dict]:
         select(Group.name, func.count(Participant.id))
         .join(Participant, Participant.group_id == Group.id)
         .where(Group.run_id == run.id).group_by(Group.id).order_by(Group.name))
-    return [{"name": name, "participants": int(count)} for name, count in rows]
+    tables = [{"name": name, "participants": int(count)} for name, count in rows]
+    # "Bord 2" before "Bord 10", as the room numbers its tables
+    return sorted(tables, key=lambda t: [int(p) if p.isdigit() else p.casefold()
+                                         for p in re.split(r"(\d+)", t["name"])])
 
 
 def participant_count(run: Run) -> int:
