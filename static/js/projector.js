@@ -25,7 +25,7 @@
     });
   }
   function overflows(box) { return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1; }
-  function paginate(box) {
+  function paginate(box, again) {
     var items = itemsOf(box);
     var pages = [[]];
     items.forEach(function (item) { item.hidden = true; });
@@ -44,10 +44,13 @@
     if (pages.length > 1 && !marker) {
       marker = document.createElement("p");
       marker.className = "page-number";
+      marker.textContent = "1/" + pages.length;
       box.parentNode.insertBefore(marker, box.nextSibling);
-    } else if (pages.length <= 1 && marker) {
+      // The marker takes room from the box: lay the pages out again in what is left.
+      if (!again) { return paginate(box, true); }
+    } else if (pages.length <= 1 && marker && !again) {
       marker.parentNode.removeChild(marker);
-      marker = null;
+      return paginate(box, true);
     }
     return { box: box, pages: pages, marker: marker };
   }
@@ -60,7 +63,7 @@
   }
   function layoutPagers(screen) {
     // Outer boxes first: a pager inside a pager's item is measured once its item is shown.
-    pagers = Array.prototype.map.call(screen.querySelectorAll(".pager"), paginate);
+    pagers = Array.prototype.map.call(screen.querySelectorAll(".pager"), function (box) { return paginate(box, false); });
     showPages();
   }
   setInterval(function () { turn += 1; showPages(); }, PAGE_MS);

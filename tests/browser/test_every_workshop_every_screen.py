@@ -276,6 +276,7 @@ READ_PROJECTOR = "() => {" + TEXT_OF + """
     notes: [...res.querySelectorAll(":scope > p")].map(text),
     cloud: [...res.querySelectorAll("#proj-cloud svg text")].map((t) => [t.firstChild.nodeValue, text(t.querySelector("title"))]),
     entries: [...res.querySelectorAll("#proj-entries > li")].map(text),
+    reports: [...res.querySelectorAll("#proj-reports > li")].map(text),
   };
 }"""
 
@@ -389,9 +390,10 @@ def _bars_projector(cells):
         options = result["options"]
         labels = [o["label"] + (f" ({written_in})" if o.get("write_in") else "") for o in options]
         return {
+            # one drawing per result: a row per option with its bar, no chart beside it
             "table": [{"key": o["key"], "label": label, "cells": cells(o, domain)}
                       for o, label in zip(options, labels)],
-            "chart": ", ".join(f"{label} {o['figure']}" for o, label in zip(options, labels)),
+            "chart": None,
             "groups": _projector_groups(result, domain),
         }
     return expected
@@ -429,7 +431,8 @@ def _fruit_projector(result, domain):
              + (f" {divided}" if o["divided"] else "")}
             for o in result["options"] if o["place"] == q["id"]]} for q in result["quadrants"]],
         "notes": [f"{level}: " + ", ".join(tied)] if tied else [],
-        "groups": _projector_groups(result, domain),
+        "groups": [],  # the board is the one drawing; each table's placing is on the board page
+        "reports": [f"{o['label']}: {r['text']} — {r['group']}" for o in result["options"] for r in o["reports"]],
     }
 
 
