@@ -432,7 +432,7 @@ def _fruit_projector(result, domain):
             for o in result["options"] if o["place"] == q["id"]]} for q in result["quadrants"]],
         "notes": [f"{level}: " + ", ".join(tied)] if tied else [],
         "groups": [],  # the board is the one drawing; each table's placing is on the board page
-        "reports": [f"{o['label']}: {r['text']} — {r['group']}" for o in result["options"] for r in o["reports"]],
+        "reports": [f"{o['label']}: {r['text']} — {r['group']}" for o in result["options"] for r in o["reports"][:3]],
     }
 
 
@@ -455,7 +455,9 @@ def _fruit_board(board, domain):
 
 def _text_projector(result, domain):
     answered = domain.word("answered")
-    expected = {"cloud": [[t["term"], f"{t['term']}: {t['count']}"] for t in result.get("cloud", [])]}
+    # The cloud's words: checked by assert_cloud_is_the_domains (the projector keeps the most
+    # frequent ones that fit at a readable size).
+    expected = {}
     if "ideas" in result:
         expected["entries"] = [f"{i['votes']} ▲ {i['text']} — {i['group']}"
                                + (f" · {answered}" if i["answered"] else "") for i in result["ideas"][:20]]
@@ -539,6 +541,16 @@ def check_projected(page, rehearsed, domain, question):
     wanted = expected()
     until_equal(lambda: only(page.evaluate(READ_PROJECTOR), wanted), expected, f"projector, {question.id} revealed")
     assert_no_broken_values(page, f"projector, {question.id} revealed")
+    if question.type == "text":
+        assert_cloud_is_the_domains(page, domain.results(code, question.id), question.id)
+
+
+def assert_cloud_is_the_domains(page, result, where):
+    """The word cloud on the projector: the domain's most frequent terms, in its order and with
+    its counts; fewer words rather than words too small for the back row (at least three)."""
+    terms = [[t["term"], f"{t['term']}: {t['count']}"] for t in result.get("cloud", [])]
+    shown = page.evaluate(READ_PROJECTOR)["cloud"]
+    assert shown == terms[:len(shown)] and len(shown) >= min(3, len(terms)), (where, shown, terms)
 
 
 def test_phone_shows_the_domain_results_on_load_and_after_a_push(rehearsed, domain, small_phone, output_path):

@@ -24,7 +24,7 @@ from workshop.templates_io import find_template
 
 from ..serverproc import ROOT, create_run, facilitator_action, facilitator_session
 from .test_every_workshop_every_screen import assert_no_broken_values
-from .test_phone_and_projector import mark_loaded, screenshot, wait_for_ack
+from .test_phone_and_projector import DOCS_SCREENSHOTS, mark_loaded, screenshot, wait_for_ack
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +103,14 @@ def show(live_server, facilitator, code, step):
     facilitator_action(live_server, facilitator, code, f"projector/{step}")
 
 
+# The README's projector screenshots: the whole 1080p screen of the hall's rehearsal.
+README_SHOTS = {"projector-lobby-50-tables-1080p.png": "projector-lobby.png",
+                "projector-overview-50-tables-1080p.png": "projector-overview.png",
+                "projector-goals-50-tables-1080p.png": "projector.png",
+                "projector-fruits-50-tables-1080p.png": "projector-fruits.png",
+                "projector-slide-fruit_picture-50-tables-1080p.png": "projector-slide.png"}
+
+
 def check(page, where, output_path, shot=None):
     page.wait_for_timeout(250)  # the pushes of one move settle; the pagers lay out
     problems = page.evaluate(FIT)
@@ -113,6 +121,8 @@ def check(page, where, output_path, shot=None):
     assert_no_broken_values(page, where)
     if shot:
         path = screenshot(page, output_path, shot)
+        if shot in README_SHOTS:
+            shutil.copyfile(path, os.path.join(DOCS_SCREENSHOTS, README_SHOTS[shot]))
         if SHOTS:
             os.makedirs(SHOTS, exist_ok=True)
             shutil.copyfile(path, os.path.join(SHOTS, shot))
@@ -162,6 +172,8 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
         facilitator_action(live_server, facilitator, code, f"questions/{question.id}/reveal")
         expect(page.locator("#proj-results")).to_have_class("proj-results proj-type-" + question.type)
         expect(page.locator("#proj-results .page-item:visible").first).to_be_visible()
+        if question.type != "ranked":  # a table's choices are a set, not numbered as if ranked
+            expect(page.locator("#proj-groups ol")).to_have_count(0)
         check(page, f"{room} {screen} {question.id} revealed", output_path,
               shoot and f"projector-{question.id}-{room}-{screen}.png")
 

@@ -4,6 +4,8 @@
   var types = window.WorkshopTypes;
   var add = types.add;
 
+  var REPORTS_A_GOAL = 3;  // "how/what to report" lines a goal on the projector
+
   function agreement(o) { return o.agreement_percent + " %"; }
 
   types.register("fruit", {
@@ -42,7 +44,10 @@
       }
       var reports = [];
       r.results.options.forEach(function (o) {
-        (o.reports || []).forEach(function (rep) { reports.push({ goal: o.label, text: rep.text, group: rep.group }); });
+        // A few lines a goal, not a hall's hundreds (the board page has them all).
+        (o.reports || []).slice(0, REPORTS_A_GOAL).forEach(function (rep) {
+          reports.push({ goal: o.label, text: rep.text, group: rep.group });
+        });
       });
       if (reports.length) {
         var section = add(box, "section", null, "fruit-reports");
