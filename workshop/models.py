@@ -27,6 +27,9 @@ class Run(db.Model):
     template = db.deferred(db.Column(JSON, nullable=False))
     language = db.Column(db.String(8), nullable=False, default="nb")
     projected_question_id = db.Column(db.String(64))
+    # What the projector shows: a step's key (lobby, a slide's or question's id, exercise,
+    # board, plan). Moved only by workshop/services/steps.py.
+    projector_step = db.Column(db.String(64), nullable=False, default="lobby", server_default="lobby")
     # The discussion board is shown on phones only once the facilitator shares it.
     board_shared = db.Column(db.Boolean, nullable=False, default=False, server_default="0")
     # Whether other runs of the same workshop file may show this run's figures beside theirs.

@@ -29,10 +29,16 @@ def run_state(run: Run) -> dict:
     """The state every phone may see: which questions are open and until when."""
     template = services.runs.template_of(run)
     states = services.runs.question_states(run)
+    step = services.steps.current(run)
+    at = services.steps.position(run, step)
     return {
         "seq": sequence(),
         "run": run.code,
         "projected": run.projected_question_id,
+        # What the projector shows (services.steps): its kind, the slide's or question's id,
+        # and where it is in the session ("3 / 14"; None for a step out of the order).
+        "step": {"key": step.key, "kind": step.kind, "ref": step.ref,
+                 "number": None if at is None else at + 1, "total": len(template.steps)},
         "server_time": epoch_ms(datetime.now(UTC).replace(tzinfo=None)),
         "questions": [
             {
@@ -105,12 +111,48 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         "visible": visible,
         "respondents": aggregate["respondents"],
         "participants": services.joining.participant_count(run),
+        # The exercise's overview: how many tables have answered, of how many; the lobby:
+        # who has joined at which table (screens only: phone_results_payload drops it).
+        "tables_answered": services.votes.answering_tables(run, question_id),
+        "joined": services.joining.table_counts(run),
         "results": aggregate if visible else None,
         # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
         # when the participant asks, so 2,000 phones are not sent every new idea.
         "ideas_total": aggregate.get("ideas_total") if question.upvotes else None,
         "waiting": waiting,
     }
+
+
+def projector_slides(run: Run, lang: str) -> dict[str, dict]:
+    """Every slide of the run as the projector draws it, by id: never the presenter's notes."""
+    return {
+        slide.id: {"title": localize(slide.title, lang), "text": localize(slide.text, lang),
+                   "bullets": [localize(b, lang) for b in slide.bullets],
+                   "image": slide.image}
+        for slide in services.runs.template_of(run).slides
+    }
+
+
+def step_buttons(run: Run) -> list[dict]:
+    """The run page's buttons, one per step in the session's order, the current one marked."""
+    from flask_babel import gettext as _
+
+    template = services.runs.template_of(run)
+    current = services.steps.current(run).key
+    names = {"lobby": _("Lobby"), "exercise": _("Exercise overview"), "board": _("Discussion board"),
+             "plan": _("Follow-up plan")}
+    numbers = {q.id: n for n, q in enumerate(template.questions, start=1)}
+    buttons = []
+    for step in template.steps:
+        if step.kind == "slide":
+            label = localized(template.slide(step.ref).title)
+        elif step.kind == "question":
+            question = template.question(step.ref)
+            label = f"{numbers[step.ref]}. " + (localized(question.short) or localized(question.text))
+        else:
+            label = names[step.kind]
+        buttons.append({"key": step.key, "kind": step.kind, "label": label, "current": step.key == current})
+    return buttons
 
 
 def localized(text: dict[str, str] | None) -> str:
@@ -277,7 +319,8 @@ def phone_results_payload(payload: dict) -> dict:
     safe_options = [
         {k: v for k, v in o.items() if k != "reports"} for o in results.get("options", [])
     ]
-    return dict(payload, results=dict(results, entries=safe_entries, options=safe_options))
+    phone = {k: v for k, v in payload.items() if k != "joined"}
+    return dict(phone, results=dict(results, entries=safe_entries, options=safe_options))
 
 
 def comparison_page(run: Run, picked: list[str]) -> dict:

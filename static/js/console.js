@@ -38,6 +38,35 @@
   });
   socket.on("results", apply);
 
+  // The projector's step: a button puts it on the projector without reloading this page
+  // (without JS the form posts and the page comes back); every push marks the current one.
+  var stepSeq = 0;
+  function markStep(key) {
+    document.querySelectorAll(".step-form").forEach(function (form) {
+      var button = form.querySelector("button");
+      var current = form.getAttribute("data-step") === key;
+      button.classList.toggle("current-step", current);
+      if (current) { button.setAttribute("aria-current", "step"); } else { button.removeAttribute("aria-current"); }
+    });
+  }
+  socket.on("state", function (s) {
+    if (!s.step || s.seq < stepSeq) { return; }
+    stepSeq = s.seq;
+    markStep(s.step.key);
+  });
+  document.querySelectorAll(".step-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                           headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 204) { markStep(form.getAttribute("data-step")); return; }
+          form.submit();  // refused or signed out: the page says why
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
+
   // One key reveals or hides the results of the question on the projector: R.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "r" && event.key !== "R") { return; }

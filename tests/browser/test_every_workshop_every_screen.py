@@ -282,6 +282,7 @@ READ_PROJECTOR = "() => {" + TEXT_OF + """
     kinds: [...res.querySelectorAll(".benefit-kind")].map((sec) => ({kind: sec.dataset.kind,
       title: text(sec.querySelector("h2")), items: [...sec.querySelectorAll("li")].map((li) => ({
         text: text(li.querySelector("bdi")), meta: text(li.querySelector("bdi + span"))}))})),
+    reports: [...res.querySelectorAll("#proj-reports > li")].map(text),
   };
 }"""
 
@@ -406,9 +407,10 @@ def _bars_projector(cells):
         options = result["options"]
         labels = [o["label"] + (f" ({written_in})" if o.get("write_in") else "") for o in options]
         return {
+            # one drawing per result: a row per option with its bar, no chart beside it
             "table": [{"key": o["key"], "label": label, "cells": cells(o, domain)}
                       for o, label in zip(options, labels)],
-            "chart": ", ".join(f"{label} {o['figure']}" for o, label in zip(options, labels)),
+            "chart": None,
             "groups": _projector_groups(result, domain),
         }
     return expected
@@ -446,7 +448,8 @@ def _fruit_projector(result, domain):
              + (f" {divided}" if o["divided"] else "")}
             for o in result["options"] if o["place"] == q["id"]]} for q in result["quadrants"]],
         "notes": [f"{level}: " + ", ".join(tied)] if tied else [],
-        "groups": _projector_groups(result, domain),
+        "groups": [],  # the board is the one drawing; each table's placing is on the board page
+        "reports": [f"{o['label']}: {r['text']} — {r['group']}" for o in result["options"] for r in o["reports"][:3]],
     }
 
 
@@ -469,7 +472,9 @@ def _fruit_board(board, domain):
 
 def _text_projector(result, domain):
     answered = domain.word("answered")
-    expected = {"cloud": [[t["term"], f"{t['term']}: {t['count']}"] for t in result.get("cloud", [])]}
+    # The cloud's words: checked by assert_cloud_is_the_domains (the projector keeps the most
+    # frequent ones that fit at a readable size).
+    expected = {}
     if "ideas" in result:
         expected["entries"] = [f"{i['votes']} ▲ {i['text']} — {i['group']}"
                                + (f" · {answered}" if i["answered"] else "") for i in result["ideas"][:20]]
@@ -617,6 +622,16 @@ def check_projected(page, rehearsed, domain, question):
     wanted = expected()
     until_equal(lambda: only(page.evaluate(READ_PROJECTOR), wanted), expected, f"projector, {question.id} revealed")
     assert_no_broken_values(page, f"projector, {question.id} revealed")
+    if question.type == "text":
+        assert_cloud_is_the_domains(page, domain.results(code, question.id), question.id)
+
+
+def assert_cloud_is_the_domains(page, result, where):
+    """The word cloud on the projector: the domain's most frequent terms, in its order and with
+    its counts; fewer words rather than words too small for the back row (at least three)."""
+    terms = [[t["term"], f"{t['term']}: {t['count']}"] for t in result.get("cloud", [])]
+    shown = page.evaluate(READ_PROJECTOR)["cloud"]
+    assert shown == terms[:len(shown)] and len(shown) >= min(3, len(terms)), (where, shown, terms)
 
 
 def test_phone_shows_the_domain_results_on_load_and_after_a_push(rehearsed, domain, small_phone, output_path):

@@ -20,6 +20,7 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/join-address", view_func=routes.choose_join_address, methods=["POST"])
     bp.add_url_rule("/runs/<code>/questions/<question_id>/<action>", view_func=routes.question_action, methods=["POST"])
     bp.add_url_rule("/runs/<code>/open-all", view_func=routes.open_all, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/projector/<step>", view_func=routes.show_step, methods=["POST"])
     bp.add_url_rule("/runs/<code>/qr.svg", view_func=routes.qr_code)
 
     bp.add_url_rule("/runs/<code>/board", view_func=board.board)

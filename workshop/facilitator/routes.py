@@ -136,6 +136,7 @@ def run_console(code: str):
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
         participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
         confirm_form=ConfirmCodeForm(), moderation=presenter.moderation_page(run),
+        steps=presenter.step_buttons(run),
     )
 
 
@@ -161,6 +162,30 @@ def question_action(code: str, question_id: str, action: str):
     else:
         handler(run, question_id)
     return redirect(url_for(".run_console", code=run.code))
+
+
+def _wants_json() -> bool:
+    """The run page's script asks for JSON; a plain form post (no JS) goes back to the page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+@facilitator_required
+def show_step(code: str, step: str):
+    """Put a step (the lobby, a slide, the overview, a question, the board, the plan) on the
+    projector. CSRF-checked by the app; an unknown step changes nothing and says so."""
+    run = run_or_404(code)
+    try:
+        services.steps.show(run, step)
+    except services.steps.StepError:
+        message = _("This workshop has no step called “%(step)s”. The projector shows what it showed.",
+                    step=step[:64])
+        if _wants_json():
+            return {"ok": False, "error": message}, 404
+        flash(message, "error")
+        return redirect(url_for(".run_console", code=run.code))
+    if _wants_json():
+        return "", 204
+    return redirect(url_for(".run_console", code=run.code, _anchor="steps"))
 
 
 @facilitator_required

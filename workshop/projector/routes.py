@@ -19,6 +19,7 @@ def projector(code: str):
         title=presenter.localize(template.title, run.language),
         join_url=join_address.join_url(run, base), join_warning=join_address.warning(base),
         qr_url=url_for("facilitator.qr_code", code=run.code),
+        slides=presenter.projector_slides(run, presenter.current_language()),
     )
 
 

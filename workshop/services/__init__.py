@@ -3,6 +3,7 @@ hold no HTTP details and push nothing themselves: they announce changes (worksho
 
     runs       creating, finding, clearing and deleting runs; their questions' state
     exercise   the facilitator steering questions: open, close, reveal, project
+    steps      what the projector shows: the session's current step, next and previous
     joining    tables and participants
     votes      checking and writing votes in batches (the group commit); answers as rows
     results    each question's aggregate and board
@@ -29,8 +30,9 @@ from . import (
     results,
     runs,
     secret,
+    steps,
     votes,
 )
 
 __all__ = ["board", "comparison", "exercise", "exports", "ideas", "joining", "moderation", "plan", "rehearsal",
-           "results", "runs", "secret", "votes"]
+           "results", "runs", "secret", "steps", "votes"]

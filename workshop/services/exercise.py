@@ -1,4 +1,6 @@
-"""The facilitator steering the exercise: opening, closing, revealing and projecting questions."""
+"""The facilitator steering the exercise: opening, closing, revealing and projecting questions.
+Opening one question puts it on the projector, opening them all the exercise's overview
+(through services.steps, which moves the projector's step)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,12 @@ from datetime import timedelta
 
 from .. import changes
 from ..domain.questions import Question
+from ..domain.slides import EXERCISE, Step
 from ..extensions import db
 from ..models import QuestionState, Run, utcnow
 from .results import results
 from .runs import _state_for_update, question_states, template_of
+from .steps import set_step
 from .votes import answer_count
 
 
@@ -43,7 +47,7 @@ def open_question(run: Run, question_id: str, top: int | None = None) -> None:
     state.status = "open"
     state.opened_at = now
     state.closes_at = now + timedelta(seconds=question.duration)
-    run.projected_question_id = question_id
+    set_step(run, Step("question", question_id))
     db.session.commit()
     changes.state_changed.send(run.id)
 
@@ -59,6 +63,7 @@ def open_all(run: Run) -> None:
         state.status = "open"
         state.opened_at = now
         state.closes_at = now + timedelta(seconds=duration)
+    set_step(run, Step(EXERCISE))  # the overview: how far the tables have come on each
     db.session.commit()
     changes.state_changed.send(run.id)
 
@@ -80,7 +85,8 @@ def set_revealed(run: Run, question_id: str, revealed: bool) -> None:
 
 
 def project_question(run: Run, question_id: str) -> None:
+    """The question's step on the projector (hidden or revealed, as it stands)."""
     _state_for_update(run, question_id)
-    run.projected_question_id = question_id
+    set_step(run, Step("question", question_id))
     db.session.commit()
     changes.state_changed.send(run.id)

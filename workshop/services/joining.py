@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
@@ -89,6 +90,18 @@ def participant_by_token(run: Run, token: str | None) -> Participant | None:
     return db.session.execute(
         select(Participant).filter_by(run_id=run.id, token=token)
     ).scalar_one_or_none()
+
+
+def table_counts(run: Run) -> list[dict]:
+    """Who has joined at which table: [{"name", "participants"}], by name (the lobby)."""
+    rows = db.session.execute(
+        select(Group.name, func.count(Participant.id))
+        .join(Participant, Participant.group_id == Group.id)
+        .where(Group.run_id == run.id).group_by(Group.id).order_by(Group.name))
+    tables = [{"name": name, "participants": int(count)} for name, count in rows]
+    # "Bord 2" before "Bord 10", as the room numbers its tables
+    return sorted(tables, key=lambda t: [int(p) if p.isdigit() else p.casefold()
+                                         for p in re.split(r"(\d+)", t["name"])])
 
 
 def participant_count(run: Run) -> int:

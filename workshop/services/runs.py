@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import changes
 from ..domain.codes import new_code, normalize_code
 from ..domain.questions import Option, Question, WorkshopTemplate
+from ..domain.slides import LOBBY
 from ..domain.templates import parse_template, template_to_dict
 from ..extensions import db
 from ..models import Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run, Upvote, utcnow
@@ -117,6 +118,9 @@ def clear_run(run: Run) -> None:
         state.revealed, state.items = template.question(state.question_id).live_results, None
     run.board_shared = False
     run.projected_question_id = template_of(run).questions[0].id
+    # As a new run starts (the column's default): the real room joins on the lobby. Not
+    # through services.steps, which imports this module; a reset is no move through the steps.
+    run.projector_step = LOBBY
     db.session.commit()
     changes.state_changed.send(run.id)
     changes.board_changed.send(run.id)

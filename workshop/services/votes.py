@@ -241,6 +241,14 @@ def answer_count(run: Run, question_id: str) -> int:
     return db.session.query(Answer).filter_by(run_id=run.id, question_id=question_id).count()
 
 
+def answering_tables(run: Run, question_id: str) -> int:
+    """How many tables have at least one answer to the question (the exercise's overview)."""
+    return int(db.session.execute(
+        select(func.count(func.distinct(Participant.group_id)))
+        .join(Answer, Answer.participant_id == Participant.id)
+        .where(Answer.run_id == run.id, Answer.question_id == question_id)).scalar_one())
+
+
 def entry_count(run: Run, question_id: str) -> int:
     """How many written entries a question has, without building its results."""
     # Counted by the database: decoding every answer's JSON here took a third of the worker's

@@ -4,6 +4,8 @@
   var types = window.WorkshopTypes;
   var add = types.add;
 
+  var REPORTS_A_GOAL = 3;  // "how/what to report" lines a goal on the projector
+
   function agreement(o) { return o.agreement_percent + " %"; }
 
   types.register("fruit", {
@@ -15,18 +17,21 @@
           .setAttribute("data-key", o.key);
       });
     },
-    // The 2x2 fruit board, live: the goals in their boxes, the level ones apart.
+    // The 2x2 fruit board, live: each goal in the box most placed it in, with how many of
+    // those who placed it chose that box and the domain's "divided" mark; the goals the votes
+    // left level apart; then the "how/what to report" lines, paged. One drawing: no table
+    // cards beside it (the board page has where each table placed each goal).
     projector: function (box, groups, r, t) {
       var board = add(box, "div", null, "fruit-board proj-fruit-board");
       r.results.quadrants.forEach(function (q) {
         var cell = add(board, "div", null, "fruit-box fruit-" + q.id);
         cell.setAttribute("data-box", q.id);
         add(cell, "h3", q.label);
-        add(cell, "p", q.prompt, "muted");
-        var list = add(cell, "ul");
+        add(cell, "p", q.prompt, "fruit-prompt");
+        var list = add(cell, "ul", null, "pager");
         r.results.options.forEach(function (o) {
           if (o.place !== q.id) { return; }
-          var item = add(list, "li");
+          var item = add(list, "li", null, "page-item");
           item.setAttribute("data-key", o.key);
           add(item, "strong", o.label);
           add(item, "span", " " + o.places[q.id] + "/" + o.count, "num");
@@ -35,9 +40,27 @@
       });
       var level = r.results.options.filter(function (o) { return o.tie; });
       if (level.length) {
-        add(box, "p", t("fruit-level") + ": " + level.map(function (o) { return o.label; }).join(", "));
+        add(box, "p", t("fruit-level") + ": " + level.map(function (o) { return o.label; }).join(", "), "fruit-level");
       }
-      types.projectorGroups(groups, r, t);  // where each table placed each goal
+      var reports = [];
+      r.results.options.forEach(function (o) {
+        // A few lines a goal, not a hall's hundreds (the board page has them all).
+        (o.reports || []).slice(0, REPORTS_A_GOAL).forEach(function (rep) {
+          reports.push({ goal: o.label, text: rep.text, group: rep.group });
+        });
+      });
+      if (reports.length) {
+        var section = add(box, "section", null, "fruit-reports");
+        add(section, "h3", t("report"));
+        var lines = add(section, "ul", null, "pager");
+        lines.id = "proj-reports";
+        reports.forEach(function (rep) {
+          var line = add(lines, "li", null, "page-item");
+          add(line, "strong", rep.goal + ": ");
+          add(line, "bdi", rep.text);
+          add(line, "span", " — " + rep.group, "muted");
+        });
+      }
     }
   });
 })();

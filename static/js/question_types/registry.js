@@ -1,7 +1,7 @@
 // The front-end half of the registry of question types (workshop/domain/question_types):
 // each type's script registers how its results are drawn on the phone and on the projector,
 // and the pages find that renderer by the type's name. What several types draw alike (bars, a
-// chart, the groups' answers) is here, once.
+// row per option, the groups' answers) is here, once.
 (function () {
   "use strict";
   var renderers = {};
@@ -35,89 +35,50 @@
     });
   }
 
-  function wrap(label, width) {
-    var words = String(label).split(" "), lines = [], line = "";
-    words.forEach(function (w) {
-      if ((line + " " + w).trim().length > width && line) { lines.push(line); line = w; }
-      else { line = (line + " " + w).trim(); }
-    });
-    if (line) { lines.push(line); }
-    return lines;
-  }
-  // Long option labels on two or three lines of 28 characters instead of one unreadable line;
-  // lines a little longer when a label would need a fourth.
-  function wrapAll(labels) {
-    for (var width = 28; width < 60; width += 4) {
-      var wrapped = labels.map(function (label) { return wrap(label, width); });
-      if (wrapped.every(function (lines) { return lines.length <= 3; })) { return wrapped; }
-    }
-    return labels.map(function (label) { return wrap(label, 60); });
-  }
-
-  var chart = null;  // one chart on a projector page, updated in place between pushes
-  function projectorChart(box, options, t) {
-    var labels = options.map(function (o) { return optionLabel(o, t); });
-    var holder = add(box, "div", null, "chart-box");
-    var canvas = add(holder, "canvas");
-    canvas.id = "proj-chart";
-    canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", options.map(function (o, i) { return labels[i] + " " + o.figure; }).join(", "));
-    if (!window.Chart) { return; }
-    // The box grows with the number of bars and their labels' lines (app.css), so every bar
-    // keeps its label and no label runs into the next.
-    var wrapped = wrapAll(labels);
-    holder.style.setProperty("--bars", options.length);
-    holder.style.setProperty("--bar-lines", Math.max.apply(null, wrapped.map(function (l) { return l.length; }).concat([1])));
-    if (chart) { chart.destroy(); }
-    chart = new window.Chart(canvas, {
-      type: "bar",
-      data: { labels: wrapped,
-              datasets: [{ data: options.map(function (o) { return o.figure; }),
-                           backgroundColor: "#ffd23f", borderColor: "#000", borderWidth: 1 }] },
-      options: {
-        indexAxis: "y", animation: false, maintainAspectRatio: false,
-        plugins: { legend: { display: false }, tooltip: { enabled: false } },
-        scales: {
-          x: { beginAtZero: true, ticks: { precision: 0, color: "#fff", font: { size: 18 } }, grid: { color: "#444" } },
-          y: { ticks: { color: "#fff", font: { size: 20 }, autoSkip: false }, grid: { display: false } }
-        }
-      }
-    });
-  }
-
-  // A table of the options: the type gives each row's two figures.
-  function projectorTable(box, options, cells, t) {
-    var table = add(box, "table", null, "proj-table");
+  // On the projector: one drawing per result, a row per option with its bar under the label
+  // and the type's two figures (`cells`). The rows are paged (projector.js) when they do not
+  // all fit, so every option stays readable from the back of the room.
+  function projectorBars(box, options, cells, t) {
+    var holder = add(box, "div", null, "proj-bars pager");
+    var table = add(holder, "table", null, "proj-table");
     table.id = "proj-table";
+    var top = Math.max.apply(null, options.map(function (o) { return Number(o.figure) || 0; }).concat([0]));
     options.forEach(function (o) {
-      var row = add(table, "tr");
+      var row = add(table, "tr", null, "page-item");
       row.setAttribute("data-key", o.key);
-      add(row, "th", optionLabel(o, t)).setAttribute("scope", "row");
+      var label = add(row, "th", optionLabel(o, t));
+      label.setAttribute("scope", "row");
+      // The bar is drawn by CSS from this share of the largest figure (no text of its own).
+      label.style.setProperty("--share", (top ? (Number(o.figure) || 0) / top * 100 : 0) + "%");
       cells(o).forEach(function (cell) { add(row, "td", cell, "num"); });
     });
   }
 
-  function projectorGroups(box, r, t) {
+  // Each table's answer, a card per table, paged. `ordered`: the answer is a ranking (1., 2.);
+  // otherwise the items are a set and are not numbered as if ranked.
+  function projectorGroups(box, r, t, ordered) {
+    var answering = r.results.groups.filter(function (g) { return g.respondents; });
+    if (!answering.length) { return; }
     add(box, "h2", t("group-answer"));
-    var grid = add(box, "div", null, "group-grid");
-    r.results.groups.forEach(function (g) {
-      if (!g.respondents) { return; }
-      var card = add(grid, "div", null, "group-card");
+    var grid = add(box, "div", null, "group-grid pager");
+    answering.forEach(function (g) {
+      var card = add(grid, "div", null, "group-card page-item");
       add(card, "h3", g.name + " (" + g.respondents + ")");
-      var list = add(card, "ol");
+      var list = add(card, ordered ? "ol" : "ul");
       g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + t("tie") + ")" : "")); });
     });
   }
 
-  // A type whose results are a figure per option: bars on the phone; on the projector a chart,
-  // a table with the type's two figures per option (`cells`), and the groups' answers.
-  function barsRenderer(cells) {
+  // A type whose results are a figure per option: bars on the phone; on the projector a bar
+  // per option with the type's two figures (`cells`), and the tables' answers
+  // (`options.ordered`: a table's answer is a ranking).
+  function barsRenderer(cells, options) {
+    var ordered = !!(options && options.ordered);
     return {
       phone: phoneBars,
       projector: function (box, groups, r, t) {
-        projectorChart(box, r.results.options, t);
-        projectorTable(box, r.results.options, function (o) { return cells(o, t); }, t);
-        projectorGroups(groups, r, t);
+        projectorBars(box, r.results.options, function (o) { return cells(o, t); }, t);
+        projectorGroups(groups, r, t, ordered);
       }
     };
   }

@@ -10,7 +10,7 @@
     // A word cloud laid out in centred rows, biggest words first. Each word is measured as
     // drawn (bold, its size) so words never run together; sizes carry the counts, and each
     // word's count is in its title for screen readers.
-    var width = 1200, maxSize = 84, minSize = 26, gap = 34, lineGap = 16;
+    var width = 1200, maxSize = 96, minSize = 40, gap = 34, lineGap = 16;  // min: 28 px at 1080p on the projector
     var top = terms[0].count;
     var colours = ["#ffd23f", "#ffffff", "#7cfc9a", "#8ecbff"];
     var svg = document.createElementNS(SVG, "svg");
@@ -113,13 +113,24 @@
       if (terms.length) {
         var cloud = add(box, "div", null, "word-cloud" + (results.ideas ? " with-ideas" : ""));
         cloud.id = "proj-cloud";
-        drawCloud(cloud, terms);
+        // Fewer words rather than words too small for the back row: the smallest must stay
+        // 28 px at 1080p once the cloud is scaled into its box (the most frequent are kept).
+        var smallest = 28 * window.innerHeight / 1080, shown = terms.length;
+        for (;;) {
+          drawCloud(cloud, terms.slice(0, shown));
+          var svg = cloud.querySelector("svg"), view = svg.viewBox.baseVal;
+          var rect = svg.getBoundingClientRect();
+          var scale = view && view.width ? Math.min(rect.width / view.width, rect.height / view.height) : 1;
+          if (!rect.height || shown <= 3 || 40 * scale >= smallest) { break; }
+          shown = Math.max(3, Math.floor(shown * 0.7));
+          types.clear(cloud);
+        }
       }
-      var list = add(box, "ul", null, "entries big-entries");
+      var list = add(box, "ul", null, "entries big-entries pager");  // paged by projector.js
       list.id = "proj-entries";
       if (results.ideas) {  // ideas with upvotes: most upvoted first
         results.ideas.slice(0, 20).forEach(function (idea) {
-          var item = add(list, "li", null, "idea" + (idea.answered ? " answered" : ""));
+          var item = add(list, "li", null, "page-item idea" + (idea.answered ? " answered" : ""));
           add(item, "span", idea.votes + " ▲", "idea-votes");
           add(item, "span", " ", null);
           add(item, "span", idea.text, "idea-text");
@@ -128,7 +139,7 @@
         return;
       }
       results.entries.slice(0, 30).forEach(function (e) {
-        var item = add(list, "li");
+        var item = add(list, "li", null, "page-item");
         add(item, "bdi", e.text);  // a typed text kept apart from the group after it
         add(item, "span", " — " + e.group, "muted");
       });

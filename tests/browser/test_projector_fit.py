@@ -1,0 +1,208 @@
+"""The projector fits the screen at every step, read from the back of the room.
+
+At 1920x1080 and 1280x720, for a rehearsed run with 2 tables and one with 50: the lobby,
+every content slide, the exercise's overview, every question hidden and revealed (the fruit
+board among them), the board and the plan steps. On each: no scrollbar, no element outside
+the screen, type at or above the sizes the back row needs (at 1080p: 28 px for every label
+and figure, 40 px for the question, 32 px for a slide's text, 64 px for the join code, a QR
+code of 300 px; in proportion at 720p) and no "NaN", "undefined" or "null". The steps are
+put on the projector through the run page's route (services.steps) and drawn live.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from workshop.domain.questions import localize
+from workshop.templates_io import find_template
+
+from ..serverproc import ROOT, create_run, facilitator_action, facilitator_session
+from .test_every_workshop_every_screen import assert_no_broken_values
+from .test_phone_and_projector import DOCS_SCREENSHOTS, mark_loaded, screenshot, wait_for_ack
+
+pytestmark = pytest.mark.browser
+
+TEMPLATE = find_template(os.path.join(ROOT, "questions"), "kontraktsoppfolging").template
+SCREENS = {"1080p": {"width": 1920, "height": 1080}, "720p": {"width": 1280, "height": 720}}
+# (participants, tables): a small room and a hall
+ROOMS = {"2-tables": (4, 2), "50-tables": (100, 50)}
+SHOTS = os.environ.get("WORKSHOP_PROJECTOR_SHOTS")  # also copy the screenshots here when set
+
+# Everything that is wrong with the page as the room sees it, or [].
+FIT = """() => {
+  const W = window.innerWidth, H = window.innerHeight, page = document.scrollingElement;
+  const scale = H / 1080;  // the minimums are 1080p's, in proportion on a smaller screen
+  const problems = [];
+  if (page.scrollHeight > H || page.scrollWidth > W) {
+    problems.push(`the page is ${page.scrollWidth}x${page.scrollHeight} in a ${W}x${H} screen`);
+  }
+  const minimum = (el) => {
+    if (el.closest("#proj-question")) return 40;
+    if (el.closest(".lobby-code")) return 64;
+    if (el.closest("#screen-slide")) return 32;
+    return 28;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  for (const el of document.querySelectorAll("#projector *")) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) continue;  // not shown (another page, another step)
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden") continue;
+    if (box.left < -1 || box.top < -1 || box.right > W + 1 || box.bottom > H + 1) {
+      problems.push(`${name(el)} is outside the screen: ${Math.round(box.left)},${Math.round(box.top)} to ${Math.round(box.right)},${Math.round(box.bottom)}`);
+    }
+    // Inside a box that pages or clamps its items, an item must end inside it too.
+    const clip = el.parentElement && el.parentElement.closest(".pager");
+    if (clip && el.classList.contains("page-item")) {
+      const outer = clip.getBoundingClientRect();
+      if (box.bottom > outer.bottom + 1 || box.right > outer.right + 1) {
+        problems.push(`${name(el)} is cut off by its page (${Math.round(box.bottom)} > ${Math.round(outer.bottom)})`);
+      }
+    }
+    const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.nodeValue.trim());
+    // The word cloud's words are sized by its viewBox (checked below), not by CSS.
+    if (ownText && !el.closest("svg")) {
+      const size = parseFloat(style.fontSize), wanted = minimum(el) * scale;
+      if (size < wanted - 0.5) problems.push(`${name(el)} is ${size.toFixed(1)} px, under ${wanted.toFixed(1)}: ${el.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  for (const word of document.querySelectorAll("#projector svg text")) {
+    const box = word.getBoundingClientRect();
+    if (box.height && box.height < 28 * scale) problems.push(`the word cloud's "${word.firstChild.nodeValue}" is ${box.height.toFixed(1)} px high`);
+  }
+  const qr = document.querySelector("#screen-lobby:not([hidden]) .lobby-qr");
+  if (qr && qr.getBoundingClientRect().width < 300 * scale - 0.5) problems.push(`the QR code is ${qr.getBoundingClientRect().width} px`);
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def rooms(live_server):
+    """Rehearsed runs (the `workshop rehearse` command, as the facilitator would)."""
+    facilitator = facilitator_session(live_server)
+    codes = {}
+    for room, (participants, tables) in ROOMS.items():
+        code = create_run(live_server, facilitator)
+        done = subprocess.run(
+            [sys.executable, "-m", "workshop.cli", "rehearse", code, "--participants", str(participants),
+             "--groups", str(tables), "--seed", "5", "--group-prefix", "Bord"],
+            cwd=ROOT, env=live_server.env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        codes[room] = code
+    return facilitator, codes
+
+
+def show(live_server, facilitator, code, step):
+    facilitator_action(live_server, facilitator, code, f"projector/{step}")
+
+
+# The README's projector screenshots: the whole 1080p screen of the hall's rehearsal.
+README_SHOTS = {"projector-lobby-50-tables-1080p.png": "projector-lobby.png",
+                "projector-overview-50-tables-1080p.png": "projector-overview.png",
+                "projector-goals-50-tables-1080p.png": "projector.png",
+                "projector-fruits-50-tables-1080p.png": "projector-fruits.png",
+                "projector-slide-fruit_picture-50-tables-1080p.png": "projector-slide.png"}
+
+
+def check(page, where, output_path, shot=None):
+    page.wait_for_timeout(250)  # the pushes of one move settle; the pagers lay out
+    problems = page.evaluate(FIT)
+    if problems:
+        screenshot(page, output_path, "failed-" + where.replace(" ", "-") + ".png")
+        print("DEBUG", page.evaluate("() => [...document.querySelectorAll('#projector .pager')].filter(p => p.offsetParent).map(p => [p.className, p.scrollHeight, p.clientHeight, getComputedStyle(p).overflow, getComputedStyle(p).display, p.children.length])"))
+    assert not problems, f"{where}:\n" + "\n".join(problems[:25])
+    assert_no_broken_values(page, where)
+    if shot:
+        path = screenshot(page, output_path, shot)
+        if shot in README_SHOTS:
+            shutil.copyfile(path, os.path.join(DOCS_SCREENSHOTS, README_SHOTS[shot]))
+        if SHOTS:
+            os.makedirs(SHOTS, exist_ok=True)
+            shutil.copyfile(path, os.path.join(SHOTS, shot))
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("room", ROOMS)
+def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, room, output_path):
+    facilitator, codes = rooms
+    code = codes[room]
+    context = open_context(viewport=SCREENS[screen])
+    context.add_cookies([{"name": c.name, "value": c.value, "url": live_server.url} for c in facilitator.cookies])
+    page = context.new_page()
+    show(live_server, facilitator, code, "lobby")
+    page.goto(f"{live_server.url}/projector/{code}")
+    wait_for_ack(page, "screen:watch")
+    mark_loaded(page)
+    projector = page.locator("#projector")
+    shoot = room == "50-tables" or screen == "1080p"
+
+    expect(projector).to_have_attribute("data-step", "lobby")
+    expect(page.locator("#lobby-joined")).to_have_text(str(ROOMS[room][0]))
+    expect(page.locator("#lobby-tables li").first).to_contain_text("Bord")
+    check(page, f"{room} {screen} lobby", output_path, shoot and f"projector-lobby-{room}-{screen}.png")
+
+    for n, slide in enumerate(TEMPLATE.slides):
+        show(live_server, facilitator, code, slide.id)
+        expect(page.locator("#slide-title")).to_have_text(localize(slide.title, "nb"))
+        if slide.notes:  # the presenter's notes never reach the room
+            expect(page.locator("#screen-slide")).not_to_contain_text(localize(slide.notes, "nb"))
+        check(page, f"{room} {screen} slide {slide.id}", output_path,
+              shoot and n in (0, 1) and f"projector-slide-{slide.id}-{room}-{screen}.png")
+
+    show(live_server, facilitator, code, "exercise")
+    expect(projector).to_have_attribute("data-step", "exercise")
+    expect(page.locator("#overview .overview-item")).to_have_count(len(TEMPLATE.questions))
+    expect(page.locator("#overview .overview-item").first).to_contain_text(f"/{ROOMS[room][1]}")
+    check(page, f"{room} {screen} overview", output_path, shoot and f"projector-overview-{room}-{screen}.png")
+
+    for question in TEMPLATE.questions:
+        text = localize(question.text, "nb")
+        facilitator_action(live_server, facilitator, code, f"questions/{question.id}/hide")
+        show(live_server, facilitator, code, question.id)
+        expect(page.locator("#proj-question")).to_have_text(text)
+        expect(page.locator("#proj-results")).to_have_class("proj-results proj-type-" + question.type + " hidden-results")
+        check(page, f"{room} {screen} {question.id} hidden", output_path)
+        facilitator_action(live_server, facilitator, code, f"questions/{question.id}/reveal")
+        expect(page.locator("#proj-results")).to_have_class("proj-results proj-type-" + question.type)
+        expect(page.locator("#proj-results .page-item:visible").first).to_be_visible()
+        if question.type != "ranked":  # a table's choices are a set, not numbered as if ranked
+            expect(page.locator("#proj-groups ol")).to_have_count(0)
+        check(page, f"{room} {screen} {question.id} revealed", output_path,
+              shoot and f"projector-{question.id}-{room}-{screen}.png")
+
+    for step in ("board", "plan"):
+        show(live_server, facilitator, code, step)
+        expect(projector).to_have_attribute("data-step", step)
+        check(page, f"{room} {screen} {step}", output_path)
+    assert page.evaluate("window.__sameDocument === true"), "the projector reloaded"
+
+
+def test_long_lists_are_paged_with_the_page_shown(live_server, rooms, open_context, output_path):
+    """50 tables' answers do not fit one screen: they come a page at a time, "1/N" shown."""
+    facilitator, codes = rooms
+    code = codes["50-tables"]
+    context = open_context(viewport=SCREENS["1080p"])
+    context.add_cookies([{"name": c.name, "value": c.value, "url": live_server.url} for c in facilitator.cookies])
+    page = context.new_page()
+    facilitator_action(live_server, facilitator, code, "questions/goals/reveal")
+    show(live_server, facilitator, code, "goals")
+    page.goto(f"{live_server.url}/projector/{code}")
+    wait_for_ack(page, "screen:watch")
+    marker = page.locator("#proj-groups .page-number")
+    expect(marker).to_have_text(__import__("re").compile(r"^1/\d+$"))
+    pages = int(marker.inner_text().split("/")[1])
+    assert pages > 1
+    cards = page.locator("#proj-groups .group-card")
+    expect(cards).to_have_count(50)  # every table's answer is there, a page of them shown
+    shown = page.locator("#proj-groups .group-card:visible")
+    first = shown.first.inner_text()
+    page.wait_for_timeout(8500)
+    expect(marker).to_have_text(f"2/{pages}")
+    assert shown.first.inner_text() != first
