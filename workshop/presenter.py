@@ -326,7 +326,7 @@ def phone_results_payload(payload: dict) -> dict:
 def comparison_page(run: Run, picked: list[str]) -> dict:
     """This run beside earlier ones, as the facilitator's page and the projector show it: each
     cell a figure ready to read ("42 %", or the fruit box and its share)."""
-    from flask_babel import format_datetime, gettext
+    from flask_babel import format_date, format_datetime, gettext
 
     data = services.comparison.comparison(run, picked)
     headings = []
@@ -336,7 +336,7 @@ def comparison_page(run: Run, picked: list[str]) -> dict:
         elif column["kind"] == "pooled":
             headings.append(gettext("All earlier runs (%(count)s)", count=column["runs"]))
         else:
-            headings.append(f"{format_code(column['code'])} · {format_datetime(column['created_at'], 'short')}")
+            headings.append(f"{format_code(column['code'])} · {format_date(column['created_at'], 'short')}")
 
     def shown(cell: dict | None) -> str:
         if cell is None:

@@ -175,13 +175,62 @@
     if (!closesAt) { countdown.textContent = status === "closed" ? t("closed") : ""; }
   }
 
+  // This run beside earlier runs: read from the server when the step is shown and again, at
+  // most every few seconds, while this run's figures move. A question a page.
+  var comparison = null, comparisonAsked = 0, comparisonTimer = null;
+  var COMPARISON_ROWS = 12;  // what a page holds at any screen size (the sizes scale with it)
+  function fetchComparison() {
+    comparisonAsked = Date.now();
+    fetch(root.getAttribute("data-comparison"), { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+      .then(function (data) { comparison = data; if (state && state.step && state.step.kind === "comparison") { render(); } })
+      .catch(function () {});
+  }
+  function refetchComparisonSoon() {
+    if (comparisonTimer) { return; }
+    comparisonTimer = setTimeout(function () { comparisonTimer = null; fetchComparison(); },
+                                 Math.max(0, 3000 - (Date.now() - comparisonAsked)));
+  }
+  function drawComparison() {
+    var list = el("comparison");
+    clear(list);
+    list.className = "comparison-list pager";
+    if (!comparison) { return; }
+    var pages = [];  // a question a page; a long one over several, ROWS rows each
+    comparison.questions.forEach(function (q) {
+      for (var at = 0; at < q.rows.length; at += COMPARISON_ROWS) {
+        pages.push({ q: q, rows: q.rows.slice(at, at + COMPARISON_ROWS) });
+      }
+    });
+    pages.forEach(function (page) {
+      var q = page.q;
+      var item = add(list, "li", null, "page-item comparison-question");
+      add(item, "h2", q.text, "comparison-text");
+      add(item, "p", q.measure, "comparison-measure");
+      var grid = add(item, "div", null, "comparison-grid");
+      grid.style.setProperty("--runs", String(comparison.headings.length));
+      add(grid, "span", "", "comparison-head");
+      comparison.headings.forEach(function (h) { add(grid, "span", h, "comparison-head num"); });
+      add(grid, "span", t("respondents"), "comparison-label comparison-respondents");
+      q.respondents.forEach(function (n) { add(grid, "span", n, "num comparison-respondents"); });
+      page.rows.forEach(function (row) {
+        add(grid, "span", row.label, "comparison-label");
+        row.cells.forEach(function (cell) { add(grid, "span", cell, "num"); });
+      });
+    });
+  }
+
   var SCREENS = { lobby: "screen-lobby", slide: "screen-slide", exercise: "screen-exercise",
-                  question: "screen-question", board: "screen-board", plan: "screen-plan" };
+                  question: "screen-question", board: "screen-board", plan: "screen-plan",
+                  comparison: "screen-comparison" };
   var shownKey = null;
   function render() {
     if (!state) { return; }
     var step = state.step || { kind: "question", ref: state.projected, key: state.projected };
-    if (step.key !== shownKey) { turn = 0; shownKey = step.key; }  // a new step starts on page 1
+    if (step.key !== shownKey) {  // a new step starts on page 1
+      turn = 0; shownKey = step.key;
+      if (step.kind === "comparison") { fetchComparison(); }
+    }
     root.setAttribute("data-step", step.kind);
     Object.keys(SCREENS).forEach(function (kind) { el(SCREENS[kind]).hidden = kind !== step.kind; });
     el("proj-step-number").textContent = step.number ? step.number + "/" + step.total : "";
@@ -189,6 +238,7 @@
     else if (step.kind === "slide") { drawSlide(step.ref); }
     else if (step.kind === "exercise") { drawOverview(); }
     else if (step.kind === "question") { drawQuestion(step.ref); }
+    else if (step.kind === "comparison") { drawComparison(); }
     setCountdown(step);
     window.WorkshopCountdown.tick();
     layoutPagers(el(SCREENS[step.kind]));
@@ -199,6 +249,7 @@
     if (known && known.seq > r.seq) { return; }  // pushes can arrive out of order
     latest[r.question] = r;
     var step = state && state.step;
+    if (step && step.kind === "comparison") { refetchComparisonSoon(); return; }
     if (!step || step.kind === "lobby" || step.kind === "exercise" || step.ref === r.question) { render(); }
   }
   function onState(s) {

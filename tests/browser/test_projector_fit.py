@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from workshop.domain.questions import localize
 from workshop.templates_io import find_template
 
-from ..serverproc import ROOT, create_run, facilitator_action, facilitator_session
+from ..serverproc import ROOT, create_run, csrf_token, facilitator_action, facilitator_session
 from .test_every_workshop_every_screen import assert_no_broken_values
 from .test_phone_and_projector import DOCS_SCREENSHOTS, mark_loaded, screenshot, wait_for_ack
 
@@ -65,6 +65,12 @@ FIT = """() => {
       if (box.bottom > outer.bottom + 1 || box.right > outer.right + 1) {
         problems.push(`${name(el)} is cut off by its page (${Math.round(box.bottom)} > ${Math.round(outer.bottom)})`);
       }
+    }
+    // A question of the comparison is a page: its rows end inside it.
+    const question = el.closest(".comparison-question");
+    if (question && question !== el) {
+      const outer = question.getBoundingClientRect();
+      if (box.bottom > outer.bottom + 1) problems.push(`${name(el)} runs past its comparison page`);
     }
     const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.nodeValue.trim());
     // The word cloud's words are sized by its viewBox (checked below), not by CSS.
@@ -181,6 +187,26 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
         show(live_server, facilitator, code, step)
         expect(projector).to_have_attribute("data-step", step)
         check(page, f"{room} {screen} {step}", output_path)
+
+    # This run beside the earlier one (the hall was rehearsed after the small room), a
+    # question a page: the facilitator ticks it on the comparison page and projects it.
+    earlier = [other for other in codes.values() if other != code][:1] if room == "50-tables" else []
+    form = facilitator.get(f"{live_server.url}/facilitator/runs/{code}/comparison", timeout=10)
+    assert facilitator.post(f"{live_server.url}/facilitator/runs/{code}/comparison/project",
+                            data={"csrf_token": csrf_token(form.text), "run": earlier}, timeout=10).ok
+    expect(projector).to_have_attribute("data-step", "comparison")
+    shown = page.locator("#comparison .comparison-question:visible")
+    expect(shown).to_have_count(1)
+    expect(shown.locator(".comparison-head")).to_have_count(1 + (3 if earlier else 1))
+    check(page, f"{room} {screen} comparison", output_path, shoot and f"projector-comparison-{room}-{screen}.png")
+    # every page fits, not only the one shown now: each is laid out in turn and measured
+    pages = page.locator("#comparison .comparison-question").count()
+    assert pages >= len([q for q in TEMPLATE.questions if q.type != "text"])
+    for n in range(pages):
+        page.evaluate("""(n) => document.querySelectorAll('#comparison .comparison-question')
+                             .forEach((item, i) => { item.hidden = i !== n; })""", n)
+        problems = page.evaluate(FIT)
+        assert not problems, f"{room} {screen} comparison page {n + 1}:\n" + "\n".join(problems[:10])
     assert page.evaluate("window.__sameDocument === true"), "the projector reloaded"
 
 

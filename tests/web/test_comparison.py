@@ -8,7 +8,7 @@ import pytest
 
 from workshop import services
 from workshop.extensions import db
-from workshop.models import Answer, Run
+from workshop.models import Answer, Run, Setting
 from workshop.templates_io import find_template
 
 from ..conftest import QUESTIONS
@@ -144,3 +144,34 @@ def test_the_follow_up_meetings_risk_and_benefits_compare_as_cells_and_kinds(app
         for column in range(len(comparison["columns"])):
             shares = [row["cells"][column]["value"] for row in benefits["rows"]]
             assert sum(shares) == pytest.approx(1.0)  # every benefit named has one kind
+
+
+def test_the_projector_shows_the_comparison_step_with_the_picked_runs(app, facilitator, runs):
+    first, second, latest = runs
+    response = facilitator.post(f"/facilitator/runs/{latest}/comparison/project", data={"run": [first, "NOPE"]})
+    assert response.status_code == 302 and f"run={first}" in response.headers["Location"]
+    with app.app_context():
+        run = services.runs.run_by_code(latest)
+        assert services.steps.current(run).key == "comparison"
+        assert services.comparison.projected_picks(run) == [first]  # an unknown code is dropped
+    shown = facilitator.get(f"/projector/{latest}/comparison.json").get_json()
+    assert shown["headings"] == ["Denne økten", shown["headings"][1], "Alle tidligere økter (2)"]
+    assert shown["headings"][1].startswith(f"{first[:3]} {first[3:]}")
+    categories = next(q for q in shown["questions"] if q["id"] == "categories")
+    assert categories["respondents"] == ["15", "12", "21"]
+    assert all(cell.endswith("%") for row in categories["rows"] for cell in row["cells"])
+    # deleting the run takes what it kept along: its picks are gone with it
+    with app.app_context():
+        services.runs.delete_run(services.runs.run_by_code(latest))
+        assert db.session.query(Setting).filter(Setting.key.like(f"%{latest}%")).count() == 0
+
+
+def test_the_comparison_step_needs_a_facilitator_and_its_token(app, client, runs):
+    assert client.get(f"/projector/{runs[2]}/comparison.json").status_code in (302, 401, 403)
+    assert client.post(f"/facilitator/runs/{runs[2]}/comparison/project").status_code in (302, 401, 403)
+    app.config["WTF_CSRF_ENABLED"] = True
+    signed_in = app.test_client()
+    signed_in.post("/facilitator/login", data={"secret": "test-facilitator-secret"})
+    assert signed_in.post(f"/facilitator/runs/{runs[2]}/comparison/project", data={"run": [runs[0]]}).status_code == 400
+    with app.app_context():
+        assert services.steps.current(services.runs.run_by_code(runs[2])).key != "comparison"

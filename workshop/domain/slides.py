@@ -19,8 +19,9 @@ from .text import clean_text
 MAX_SLIDES = 60
 MAX_BULLETS = 12
 # Named steps; any other step names a slide or a question by its id.
-LOBBY, EXERCISE, BOARD, PLAN = "lobby", "exercise", "board", "plan"
-NAMED_STEPS = (LOBBY, EXERCISE, BOARD, PLAN)
+LOBBY, EXERCISE, BOARD, PLAN, COMPARISON = "lobby", "exercise", "board", "plan", "comparison"
+# The comparison with earlier runs is no default step: the facilitator chooses to show it.
+NAMED_STEPS = (LOBBY, EXERCISE, BOARD, PLAN, COMPARISON)
 SLIDE_KEYS = {"id", "title", "text", "bullets", "image", "notes", "on_phones"}
 # An image is a file of the repository's static/slides/ folder: a plain relative name.
 IMAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*\.(svg|png|jpg|jpeg|webp)")

@@ -38,6 +38,7 @@ def blueprint() -> Blueprint:
 
     bp.add_url_rule("/runs/<code>/comparison", view_func=comparison.comparison)
     bp.add_url_rule("/runs/<code>/comparison.csv", view_func=comparison.comparison_csv)
+    bp.add_url_rule("/runs/<code>/comparison/project", "comparison_project", comparison.project, methods=["POST"])
     bp.add_url_rule("/runs/<code>/in-comparisons", view_func=comparison.in_comparisons, methods=["POST"])
 
     bp.add_url_rule("/runs/<code>/rehearse", view_func=manage.rehearse, methods=["POST"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 
 from .. import presenter, services
 from ..auth import facilitator_required, run_or_404
+from ..domain.slides import COMPARISON
 from .board import _download, _headers
 from .forms import ShareForm
 
@@ -31,6 +33,18 @@ def comparison_csv(code: str):
     sep = "," if request.args.get("sep") in (",", "comma") else ";"
     body = services.comparison.csv_file(run, _picked(), sep=sep, headers=_headers())
     return _download(body, f"{run.code}-comparison.csv", "text/csv; charset=utf-8")
+
+
+@facilitator_required
+def project(code: str):
+    """Put this run beside the ticked earlier runs on the projector (the comparison step)."""
+    run = run_or_404(code)
+    if not FlaskForm().validate_on_submit():  # only the CSRF token: the ticked runs come as `run`
+        abort(400)
+    picked = [c.strip().upper() for c in request.form.getlist("run")[:50]]
+    services.comparison.project(run, picked)
+    services.steps.show(run, COMPARISON)
+    return redirect(url_for(".comparison", code=run.code, run=picked))
 
 
 @facilitator_required

@@ -13,4 +13,5 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/<code>", view_func=routes.projector)
     bp.add_url_rule("/<code>/board", view_func=routes.board)
     bp.add_url_rule("/<code>/board/fragment", view_func=routes.board_fragment)
+    bp.add_url_rule("/<code>/comparison.json", view_func=routes.comparison)
     return bp

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import jsonify, render_template, url_for
 
 from .. import join_address, presenter, services
 from ..auth import facilitator_required, run_or_404
@@ -36,3 +36,12 @@ def board(code: str):
 def board_fragment(code: str):
     run = run_or_404(code)
     return render_template("_board.html", board=presenter.board_page(run))
+
+
+@facilitator_required
+def comparison(code: str):
+    """The comparison step's figures: this run beside the earlier runs the facilitator put on
+    the projector, read again while the step is shown (this run's figures still move)."""
+    run = run_or_404(code)
+    page = presenter.comparison_page(run, services.comparison.projected_picks(run))
+    return jsonify(headings=page["headings"], questions=page["questions"])

@@ -12,7 +12,7 @@ from ..domain import exports
 from ..domain.comparison import RunAnswers, compare, pooled
 from ..domain.questions import Question, localize
 from ..extensions import db
-from ..models import Run
+from ..models import Run, Setting
 from .joining import groups_of
 from .results import results
 from .runs import question_of, questions_of
@@ -25,6 +25,26 @@ def earlier_runs(run: Run) -> list[Run]:
     return list(db.session.scalars(
         select(Run).where(Run.template_id == run.template_id, Run.id < run.id, Run.in_comparisons)
         .order_by(Run.id.desc())))
+
+
+def _picks_key(run: Run) -> str:
+    return f"comparison:{run.code}"
+
+
+def projected_picks(run: Run) -> list[str]:
+    """The earlier runs the facilitator last put on the projector beside this one."""
+    setting = db.session.get(Setting, _picks_key(run))
+    return setting.value.split(",") if setting and setting.value else []
+
+
+def project(run: Run, picked: Collection[str]) -> None:
+    """Keep which earlier runs the projector shows beside this one (only runs that can be
+    compared), for the comparison step; the caller then shows the step (services.steps)."""
+    comparable = {r.code for r in earlier_runs(run)}
+    setting = db.session.get(Setting, _picks_key(run)) or Setting(key=_picks_key(run))
+    setting.value = ",".join(code for code in picked if code in comparable)
+    db.session.add(setting)
+    db.session.commit()
 
 
 def set_in_comparisons(run: Run, included: bool) -> None:

@@ -15,7 +15,7 @@ from ..domain.questions import Option, Question, WorkshopTemplate
 from ..domain.slides import LOBBY
 from ..domain.templates import parse_template, template_to_dict
 from ..extensions import db
-from ..models import Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run, Upvote, utcnow
+from ..models import Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run, Setting, Upvote, utcnow
 
 _parsed_templates: dict[tuple[str, datetime], WorkshopTemplate] = {}
 
@@ -131,5 +131,7 @@ def delete_run(run: Run) -> None:
     run_id = run.id
     for model in (Upvote, Answer, BoardMark, Note, Plan, Participant, Group, QuestionState):
         db.session.query(model).filter_by(run_id=run_id).delete(synchronize_session=False)
+    # what the run kept of its own (the comparison's picks: "comparison:CODE")
+    db.session.query(Setting).filter(Setting.key.like(f"%:{run.code}")).delete(synchronize_session=False)
     db.session.delete(run)
     db.session.commit()
