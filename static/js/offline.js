@@ -285,12 +285,8 @@
   // The service worker's copy of the page and its questions is what a reload while offline
   // shows: after an answer is stored it fetches them again, so that copy has the answer.
   var worker = null;  // the active service worker, once registered
-  var keepTimer = null;
   function keepFresh() {
-    clearTimeout(keepTimer);
-    keepTimer = setTimeout(function () {  // once for answers sent one after another
-      if (worker) { worker.postMessage({ type: "keep", urls: [location.pathname, root.getAttribute("data-fragment")] }); }
-    }, 1000);
+    if (worker) { worker.postMessage({ type: "keep", urls: [location.pathname, root.getAttribute("data-fragment")] }); }
   }
 
   // --- Events ---
