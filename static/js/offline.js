@@ -89,25 +89,9 @@
     });
     return JSON.stringify(parts);
   }
-  function fill(form, fields) {
-    var seen = {};
-    for (var i = 0; i < form.elements.length; i++) {
-      var el = form.elements[i];
-      if (!el.name || el.name === "csrf_token" || /^(submit|button|reset|file|image|fieldset)$/.test(el.type)) { continue; }
-      var values = fields[el.name] || [];
-      if (el.type === "checkbox" || el.type === "radio") {
-        el.checked = values.indexOf(el.value) !== -1;
-      } else if (el.tagName === "SELECT") {
-        for (var j = 0; j < el.options.length; j++) { el.options[j].selected = values.indexOf(el.options[j].value) !== -1; }
-      } else {
-        var n = seen[el.name] || 0;
-        el.value = values[n] !== undefined ? values[n] : "";
-        seen[el.name] = n + 1;
-      }
-    }
-    // As if typed: participant.js keeps the fields over a refresh, the counters follow.
-    form.dispatchEvent(new Event("input", { bubbles: true }));
-  }
+  // Boxes added as the answer needs, set as if typed: participant.js keeps the fields over a
+  // refresh, the counters follow (static/js/question_types/registry.js).
+  function fill(form, fields) { window.WorkshopTypes.fillForm(form, fields); }
 
   // --- The indicator on each question ---
   var confirmed = {};  // question id -> signature the server confirmed since the page was drawn
@@ -165,7 +149,7 @@
       show(message, "refused", refused[qid].text);
     } else if (server !== null && server !== now) {
       show(message, "changed", says("changed"));
-    } else if (server !== null && confirmed[qid] !== undefined) {
+    } else if (server !== null) {  // as the server has it: confirmed now, or drawn as stored
       show(message, "saved", says("saved") + " ✓");
     } else {
       show(message, "", "");
@@ -282,6 +266,7 @@
       confirmed[qid] = signature(vote.fields);
       if (!outbox[qid]) { phone.sent(qid); }
       markAnswered(qid);
+      keepFresh();
     } else if (vote.waited || ack.code === "superseded" || !form) {
       // Nobody watched it go: the question keeps saying so, also after a reload.
       var superseded = ack.code === "superseded";
@@ -295,6 +280,13 @@
     }
     save();
     indicate(qid);
+  }
+
+  // The service worker's copy of the page and its questions is what a reload while offline
+  // shows: after an answer is stored it fetches them again, so that copy has the answer.
+  var worker = null;  // the active service worker, once registered
+  function keepFresh() {
+    if (worker) { worker.postMessage({ type: "keep", urls: [location.pathname, root.getAttribute("data-fragment")] }); }
   }
 
   // --- Events ---
@@ -354,6 +346,7 @@
     navigator.serviceWorker.register(worker, { scope: worker.replace(/[^/]*$/, "") }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
+      worker = registration.active;
       var urls = [location.pathname, root.getAttribute("data-fragment")];
       var parts = document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]");
       for (var i = 0; i < parts.length; i++) { urls.push(parts[i].getAttribute("src") || parts[i].getAttribute("href")); }

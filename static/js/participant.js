@@ -36,23 +36,6 @@
     return fields;
   }
 
-  function restore(form, fields) {
-    var counters = {};
-    var inputs = form.querySelectorAll("input, select, textarea");
-    for (var i = 0; i < inputs.length; i++) {
-      var input = inputs[i];
-      var values = fields[input.name];
-      if (!values || input.name === "csrf_token") { continue; }
-      if (input.type === "checkbox") {
-        input.checked = values.indexOf(input.value) !== -1;
-      } else {
-        var n = counters[input.name] || 0;
-        input.value = values[n] !== undefined ? values[n] : "";
-        counters[input.name] = n + 1;
-      }
-    }
-  }
-
   function refresh() {
     var kept = {};
     Object.keys(dirty).forEach(function (qid) {
@@ -66,20 +49,20 @@
         updateAllPoints();
         Object.keys(kept).forEach(function (qid) {
           var form = root.querySelector("form.answer-form[data-question='" + qid + "']");
-          if (form) { restore(form, kept[qid]); } else { delete dirty[qid]; }
+          if (form) { window.WorkshopTypes.fillForm(form, kept[qid]); } else { delete dirty[qid]; }
         });
         window.WorkshopCountdown.tick();
         root.dispatchEvent(new Event("workshop:refreshed"));  // offline.js redraws its indicators
       });
   }
 
-  function applyState(state) {
+  function applyState(state, redraw) {
     if (!state || state.seq < lastSeq) { return; }  // an older push arriving late
     lastSeq = state.seq;
     // For phone_help.js: the links to the board and plan follow the state's `shared`.
     document.dispatchEvent(new CustomEvent("workshop:state", { detail: state }));
     window.WorkshopCountdown.setServerTime(state.server_time);
-    if (signatureOfState(state) !== signatureOfPage()) { refresh(); }
+    if (redraw || signatureOfState(state) !== signatureOfPage()) { refresh().catch(function () {}); }
   }
 
   function setMessage(form, text, isError) {
@@ -188,14 +171,25 @@
     sent: function (qid) { delete dirty[qid]; },
   };
 
+  // The page may show older answers than the server has: drawn while offline (the service
+  // worker's copy), or answers were sent and pushes missed while the socket was down. So when
+  // the socket connects after that, the questions are drawn again from the server (what was
+  // typed and not sent is kept, as on any refresh).
+  function offline() { connection.textContent = connection.getAttribute("data-offline"); }
+  var stale = navigator.onLine === false;
+  if (stale) { offline(); }
   socket.on("connect", function () {
     connection.textContent = "";
+    var redraw = stale;
+    stale = false;
     socket.emit("participant:join", { code: code }, function (ack) {
-      if (ack && ack.ok) { applyState(ack.state); }
+      if (ack && ack.ok) { applyState(ack.state, redraw); }
       else if (ack) { connection.textContent = ack.error; }
     });
   });
-  socket.on("disconnect", function () { connection.textContent = connection.getAttribute("data-offline"); });
+  socket.on("disconnect", function () { stale = true; offline(); });
+  socket.on("connect_error", function () { stale = true; offline(); });
+  window.addEventListener("offline", function () { stale = true; offline(); });
   socket.on("state", applyState);
 
   // Revealed results, pushed live: drawn with text nodes only (answers are untrusted text).

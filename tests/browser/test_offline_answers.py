@@ -106,7 +106,110 @@ def test_answers_made_offline_survive_a_reload_and_are_stored_once_when_back(
     wait_for_ack(page, "participant:join")
     page.reload()
     expect(question(page, "goals").locator(".answered")).to_be_visible()
+    for qid in ("categories", "goals"):  # drawn as the server stored them
+        expect(question(page, qid).locator(".form-message")).to_have_text(SAVED)
     assert stored_answers(live_server, code) == rows
+
+
+def stored_texts(server, code, qid):
+    path = server.env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT a.items FROM answer a JOIN run r ON r.id = a.run_id WHERE r.code = ? AND a.question_id = ?",
+            (code, qid)).fetchall()
+    return [[i["text"] for i in json.loads(items)] for (items,) in rows]
+
+
+def answer_all_four(page):
+    expect(answer(page, "categories", "B", "C")).to_have_text(SAVED)
+    expect(answer(page, "goals", "trust")).to_have_text(SAVED)
+    topics = question(page, "topics").locator("form.answer-form")
+    for rank, value in ((1, "anchoring"), (2, "sanctions"), (3, "reporting")):
+        topics.locator(f"select[name=rank_{rank}]").select_option(value)
+    topics.locator("button[type=submit]").click()
+    expect(topics.locator(".form-message")).to_have_text(SAVED)
+    needs = question(page, "needs").locator("form.answer-form")
+    needs.locator("textarea").first.fill("T1")
+    for text in ("T2", "T3"):
+        needs.locator(".add-entry").click()
+        needs.locator("textarea").last.fill(text)
+    needs.locator("button[type=submit]").click()
+    expect(needs.locator(".form-message")).to_have_text(SAVED)
+    return needs
+
+
+def test_a_reload_offline_shows_every_answer_the_phone_had_and_never_sends_an_older_one(
+        live_server, facilitator, phone_390, output_path):
+    """The reviewer's loss: the reload showed the first visit's page (questions 1-3 empty, one
+    box of four texts, "Endret, ikke sendt"), and Send then put the older answer back."""
+    context, page = phone_390
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "open-all")
+    join_on(page, live_server, code)
+    wait_until_cached(page)
+    needs = answer_all_four(page)
+    page.wait_for_function("""async () => {  // the worker fetched its copy again after the last answer
+        const kept = await caches.match(location.pathname);
+        return kept && (await kept.text()).includes("T3");
+    }""")
+
+    context.set_offline(True)
+    needs.locator(".add-entry").click()
+    needs.locator("textarea").last.fill("T4")
+    needs.locator("button[type=submit]").click()
+    expect(needs.locator(".form-message")).to_have_text(WAITING)
+    page.reload()
+
+    expect(page.locator("#connection")).to_contain_text("Frakoblet")
+    expect(page.locator(".progress-line")).to_have_text("4 av 4 besvart")
+    for option in ("B", "C"):
+        expect(question(page, "categories").locator(f"input[name=option][value={option}]")).to_be_checked()
+    expect(question(page, "categories").locator(".choice-counter")).to_have_text("2 av 5 valgt")
+    expect(question(page, "topics").locator("select[name=rank_1]")).to_have_value("anchoring")
+    expect(needs.locator("textarea")).to_have_count(4)
+    assert [needs.locator("textarea").nth(i).input_value() for i in range(4)] == ["T1", "T2", "T3", "T4"]
+    expect(needs.locator(".form-message")).to_have_text(WAITING)
+    for qid in ("categories", "goals", "topics"):
+        expect(question(page, qid).locator(".form-message")).to_have_text(SAVED)
+    screenshot(page, output_path, "offline-reload-all-answers.png")
+
+    context.set_offline(False)
+    expect(needs.locator(".form-message")).to_have_text(SAVED, timeout=BACK_ONLINE_MS)
+    expect(page.locator("#connection")).to_have_text("", timeout=BACK_ONLINE_MS)
+    assert stored_texts(live_server, code, "needs") == [["T1", "T2", "T3", "T4"]]
+    needs.locator("button[type=submit]").click()  # what the phone shows is what the server has
+    expect(needs.locator(".form-message")).to_have_text(SAVED)
+    page.wait_for_timeout(500)
+    assert stored_texts(live_server, code, "needs") == [["T1", "T2", "T3", "T4"]]
+
+
+def test_the_questions_are_drawn_again_from_the_server_when_the_socket_is_back(
+        live_server, facilitator, phone_390):
+    """An answer stored while this page's socket was down (here from a second tab of the same
+    phone) shows on the page once it is connected again, so a Send cannot put the older back."""
+    context, page = phone_390
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "questions/goals/open")
+    join_on(page, live_server, code)
+    expect(answer(page, "goals", "trust")).to_have_text(SAVED)
+    page.evaluate("window.__probe.acks.length = 0; window.WorkshopPhone.socket.disconnect()")
+    expect(page.locator("#connection")).to_contain_text("Frakoblet")
+
+    other = context.new_page()
+    other.goto(f"{live_server.url}/r/{code}")
+    wait_for_ack(other, "participant:join")
+    goals = question(other, "goals")
+    goals.locator("input[name=option][value=trust]").uncheck()
+    expect(answer(other, "goals", "env")).to_have_text(SAVED)
+    other.close()
+
+    page.evaluate("window.WorkshopPhone.socket.connect()")
+    wait_for_ack(page, "participant:join")
+    box = question(page, "goals")
+    expect(box.locator("input[name=option][value=env]")).to_be_checked()
+    expect(box.locator("input[name=option][value=trust]")).not_to_be_checked()
+    expect(box.locator(".form-message")).to_have_text(SAVED)
+    expect(page.locator("#connection")).to_have_text("")
 
 
 def test_an_answer_made_offline_to_a_question_closed_meanwhile_is_shown_as_not_counted(

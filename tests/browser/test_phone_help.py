@@ -206,3 +206,42 @@ def test_the_points_left_follow_the_typing(live_server, facilitator, phone, outp
     expect(left).to_have_text("-20 poeng igjen")
     expect(left).to_have_class(re.compile(r"\berror\b"))
     shots(phone, output_path, "points-left", left)
+
+
+def test_the_counters_and_text_boxes_are_rebuilt_from_the_answers_waiting_after_a_reload(
+        live_server, facilitator, open_context, output_path):
+    """Answers waiting on the phone (offline) are put back after a reload as they were: the
+    counter counts the ticks put back, and each queued text gets its own box."""
+    from .test_offline_answers import WAITING, wait_until_cached
+
+    context = open_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "open-all")
+    join_by_browser(page, live_server.url, code)
+    wait_until_cached(page)
+
+    context.set_offline(True)
+    categories = page.locator("section[data-question=categories] form.answer-form")
+    for option in ("B", "C", "D"):
+        categories.locator(f"input[name=option][value={option}]").check()
+    categories.locator("button[type=submit]").click()
+    needs = page.locator("section[data-question=needs] form.answer-form")
+    needs.locator("textarea").first.fill("Første")
+    for text in ("Andre", "Tredje"):
+        needs.locator(".add-entry").click()
+        needs.locator("textarea").last.fill(text)
+    needs.locator("button[type=submit]").click()
+    expect(needs.locator(".form-message")).to_have_text(WAITING)
+
+    page.reload()
+    expect(categories.locator(".choice-counter")).to_have_text("3 av 5 valgt")
+    expect(categories.locator("input[name=option]:checked")).to_have_count(3)
+    expect(categories.locator(".form-message")).to_have_text(WAITING)
+    expect(needs.locator("textarea")).to_have_count(3)
+    assert [needs.locator("textarea").nth(i).input_value() for i in range(3)] == ["Første", "Andre", "Tredje"]
+    expect(needs.locator(".entry-counter")).to_have_text("3 av 5 svar")
+    expect(needs.locator(".add-entry")).to_be_visible()
+    expect(needs.locator(".form-message")).to_have_text(WAITING)
+    shots(page, output_path, "outbox-restored", needs)
+    context.set_offline(False)

@@ -91,9 +91,39 @@
     });
   }
 
+  // An answer ({name: [values]}) put into its question's form by the page itself (offline.js
+  // from the phone's outbox, participant.js keeping what was typed over a refresh): the type
+  // first makes room for it (`fill`: the text type adds boxes), the values are set, then the
+  // type's help counts again (`init`: "3 av 5 valgt"), and an `input` event on the form says
+  // it changed, as if typed.
+  function fillForm(form, fields) {
+    var renderer = renderers[form.getAttribute("data-type")];
+    var hooks = (renderer && renderer.form) || {};
+    if (hooks.fill) { hooks.fill(form, fields); }
+    var seen = {};
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (!el.name || el.name === "csrf_token" || /^(submit|button|reset|file|image|fieldset)$/.test(el.type)) { continue; }
+      var values = fields[el.name] || [];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.indexOf(el.value) !== -1;
+      } else if (el.tagName === "SELECT") {
+        for (var j = 0; j < el.options.length; j++) { el.options[j].selected = values.indexOf(el.options[j].value) !== -1; }
+      } else {
+        var n = seen[el.name] || 0;
+        el.value = values[n] !== undefined ? values[n] : "";
+        seen[el.name] = n + 1;
+      }
+    }
+    if (hooks.init) { hooks.init(form); }
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   // A renderer may bring `form`: hooks the phone calls on its question's form as the
-  // participant ticks and types (init, click, input; static/js/phone_help.js).
+  // participant ticks and types (init, click, input; static/js/phone_help.js), and `fill`
+  // before an answer is put into it (fillForm).
   window.WorkshopTypes = {
+    fillForm: fillForm,
     register: function (name, renderer) { renderers[name] = renderer; },
     renderer: function (name) { return renderers[name]; },
     add: add, clear: clear, fill: fill, barsRenderer: barsRenderer, projectorGroups: projectorGroups,

@@ -76,7 +76,7 @@
     p.button.hidden = p.boxes.length >= p.max;
     p.counter.textContent = types.fill(p.counter.getAttribute(written >= p.max ? "data-full" : "data-counter"), { n: written });
   }
-  function addEntry(form) {
+  function addEntry(form, quietly) {
     var p = entryParts(form);
     if (p.boxes.length >= p.max) { return; }
     var last = p.boxes[p.boxes.length - 1];
@@ -87,14 +87,25 @@
     var box = add(p.list, "textarea");
     box.id = id; box.name = "entry"; box.rows = 2;
     if (last) { box.maxLength = last.maxLength; }
-    box.focus();
+    if (!quietly) { box.focus(); }
     updateEntries(form);
+  }
+  // An answer put back into the form (the phone's outbox after a reload, a refresh that keeps
+  // what was typed): as many boxes as it has texts, before the values are set.
+  function makeRoom(form, fields) {
+    var wanted = (fields.entry || []).length;
+    var before = -1;
+    while (entryParts(form).boxes.length < wanted && entryParts(form).boxes.length !== before) {
+      before = entryParts(form).boxes.length;
+      addEntry(form, true);
+    }
   }
 
   types.register("text", {
     form: {
       init: updateEntries,
       input: updateEntries,
+      fill: makeRoom,
       click: function (form, event) {
         if (event.target.closest(".add-entry")) { addEntry(form); }
       }
