@@ -93,7 +93,20 @@
       line.textContent = (shown.length > 1 ? data.questions[q.id] + ": " : "") + r.respondents + "/" + r.participants + " " + words.answers;
       answers.appendChild(line);
     });
+    markCards();
     if (window.WorkshopCountdown) { window.WorkshopCountdown.tick(); }
+  }
+  // The run page's question cards: their status and whether they are on the projector or
+  // revealed follow the push too (a key opened the exercise, not a reload).
+  function markCards() {
+    state.questions.forEach(function (q) {
+      var card = document.querySelector(".question-control[data-question='" + q.id + "']");
+      if (!card) { return; }
+      card.setAttribute("data-revealed", q.revealed ? "1" : "0");
+      card.setAttribute("data-projected", state.projected === q.id ? "1" : "0");
+      var status = card.querySelector(".status");
+      if (status && words[q.status]) { status.className = "status status-" + q.status; status.textContent = words[q.status]; }
+    });
   }
 
   var socket = io();

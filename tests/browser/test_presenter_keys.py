@@ -95,11 +95,23 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(notes).not_to_be_empty()
     expect(projector.locator("#projector")).not_to_contain_text(notes.inner_text())
     expect(laptop.locator("#presenter-next")).not_to_have_text("…")
-    # PageDown and PageUp, as a clicker sends them, walk the slides too.
-    laptop.keyboard.press("PageDown")
-    expect(current).to_contain_text("3/")
-    laptop.keyboard.press("PageUp")
+    # The presenter's own page beside it: the slide's notes, what comes next, the keys; the
+    # whole of it on a 1280x720 laptop. PageDown and PageUp, as a clicker sends them, work there.
+    view = laptop.context.new_page()
+    view.goto(f"{url}/facilitator/runs/{code}/presenter")
+    wait_for_ack(view, "screen:watch")
+    expect(view.locator("#presenter-notes")).to_have_text(notes.inner_text())
+    expect(view.locator("#presenter-current")).to_contain_text("2/14")
+    assert view.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the view scrolls"
+    view.screenshot(path=os.path.join(output_path, "presenter-page-1280x720.png"))
+    if SHOTS:
+        view.screenshot(path=os.path.join(SHOTS, "presenter-page-1280x720.png"))
+    view.keyboard.press("PageDown")
+    expect(current).to_contain_text("3/")  # the run page follows
+    expect(projector.locator("#slide-title")).not_to_contain_text("kontraktsoppfølging")
+    view.keyboard.press("PageUp")
     expect(current).to_contain_text("2/")
+    view.close()
     # A key typed into a field is text, not a command.
     laptop.locator("#clear-code").press("b")
     laptop.locator("#clear-code").press("ArrowRight")
@@ -143,7 +155,7 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(screen).to_have_attribute("data-step", "question")
     laptop.keyboard.press("l")
     expect(screen).to_have_attribute("data-step", "lobby")
-    shoot(laptop, output_path, "presenter-view-1280x720.png")
+    shoot(laptop, output_path, "run-page-1280x720.png")
     for page in [laptop, projector, *phones]:
         assert_not_reloaded(page)
 

@@ -114,3 +114,11 @@ def test_the_remote_has_big_buttons_and_no_notes_reach_the_phones(app, facilitat
     screen, ack = watch(app, facilitator, run_code)
     assert notes not in json.dumps(ack["state"])  # the state push is every phone's: no notes in it
     assert facilitator.get("/facilitator/runs/NOSUCH/remote").status_code == 404
+
+
+def test_the_presenter_page_has_the_view_and_the_keys(facilitator, client, run_code):
+    page = facilitator.get(f"/facilitator/runs/{run_code}/presenter").get_data(as_text=True)
+    assert 'id="presenter-current"' in page and 'id="presenter-next"' in page and "<kbd>R</kbd>" in page
+    assert presenter_data(page)["notes"]["why"]
+    assert "/facilitator/login" in client.get(f"/facilitator/runs/{run_code}/presenter").location
+    assert facilitator.get("/facilitator/runs/NOSUCH/presenter").status_code == 404

@@ -220,6 +220,17 @@ def remote(code: str):
 
 
 @facilitator_required
+def presenter_page(code: str):
+    """The presenter's view for the laptop beside the projector: the current and the next
+    step, the notes, the countdown and the answers, the keys steering the projector."""
+    run = run_or_404(code)
+    template = services.runs.template_of(run)
+    return render_template("facilitator/presenter.html", run=run, code=format_code(run.code),
+                           title=presenter.localized(template.title), form=ActionForm(),
+                           presenter=presenter.presenter_view(run))
+
+
+@facilitator_required
 def open_all(code: str):
     run = run_or_404(code)
     services.exercise.open_all(run)
