@@ -127,6 +127,14 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
         expect(phone.locator("section.question[data-question=goals]")).to_be_visible()
     expect(laptop.locator("#presenter-countdown")).to_have_text(re.compile(r"^\d+:\d\d"))
     expect(laptop.locator("#presenter-answers")).to_contain_text("0/2")
+    view = laptop.context.new_page()
+    view.goto(f"{url}/facilitator/runs/{code}/presenter")
+    wait_for_ack(view, "screen:watch")
+    expect(view.locator("#presenter-answers .presenter-count")).to_have_count(4)
+    assert view.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the view scrolls"
+    if SHOTS:
+        view.screenshot(path=os.path.join(SHOTS, "presenter-page-exercise-1280x720.png"))
+    view.close()
 
     # B: the board. That is the exercise from sign-in to the board.
     laptop.keyboard.press("b")
