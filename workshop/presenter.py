@@ -359,3 +359,28 @@ def comparison_page(run: Run, picked: list[str]) -> dict:
         } for q in data["questions"]],
         "in_comparisons": run.in_comparisons,
     }
+
+
+def presenter_view(run: Run) -> dict:
+    """What the presenter's view and the remote know beyond the state push (which every phone
+    gets): each step's name in the session's order, a slide's notes (the facilitator's only),
+    every question's name (one can be put on the projector out of order), and which step each
+    key shows: B the board, F the fruit board (the question that draws its items from
+    another's answers), L the lobby, O the exercise's overview."""
+    template = services.runs.template_of(run)
+    order = step_buttons(run)
+    numbers = {q.id: n for n, q in enumerate(template.questions, start=1)}
+    names = {b["key"]: b["label"] for b in order}
+    for question in template.questions:
+        names.setdefault(question.id, f"{numbers[question.id]}. "
+                         + (localized(question.short) or localized(question.text)))
+    keys = {s.key for s in template.steps}
+    fruit = next((q.id for q in template.questions if q.items_from and q.id in keys), None)
+    return {
+        "order": [b["key"] for b in order],
+        "names": names,
+        "notes": {s.id: localized(s.notes) for s in template.slides if localized(s.notes)},
+        "jumps": {k: v for k, v in {"b": "board", "f": fruit, "l": "lobby", "o": "exercise"}.items()
+                  if v is not None and v in keys},
+        "questions": {q.id: names[q.id] for q in template.questions},
+    }

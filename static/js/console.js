@@ -66,16 +66,5 @@
         .catch(function () { form.submit(); });
     });
   });
-
-  // One key reveals or hides the results of the question on the projector: R.
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "r" && event.key !== "R") { return; }
-    var target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) { return; }
-    var projected = root.querySelector(".question-control[data-projected='1']");
-    if (!projected) { return; }
-    var action = projected.getAttribute("data-revealed") === "1" ? "hide" : "reveal";
-    var form = projected.querySelector("form[data-action='" + action + "']");
-    if (form) { form.submit(); }
-  });
+  // The keys (R among them) are presenter_keys.js's.
 })();

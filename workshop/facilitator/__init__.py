@@ -21,6 +21,9 @@ def blueprint() -> Blueprint:
     bp.add_url_rule("/runs/<code>/questions/<question_id>/<action>", view_func=routes.question_action, methods=["POST"])
     bp.add_url_rule("/runs/<code>/open-all", view_func=routes.open_all, methods=["POST"])
     bp.add_url_rule("/runs/<code>/projector/<step>", view_func=routes.show_step, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/step/<direction>", view_func=routes.move_step, methods=["POST"])
+    bp.add_url_rule("/runs/<code>/remote", view_func=routes.remote)
+    bp.add_url_rule("/runs/<code>/presenter", view_func=routes.presenter_page)
     bp.add_url_rule("/runs/<code>/qr.svg", view_func=routes.qr_code)
 
     bp.add_url_rule("/runs/<code>/board", view_func=board.board)

@@ -136,7 +136,7 @@ def run_console(code: str):
         title=presenter.localized(template.title), questions=questions, form=ActionForm(),
         participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
         confirm_form=ConfirmCodeForm(), moderation=presenter.moderation_page(run),
-        steps=presenter.step_buttons(run),
+        steps=presenter.step_buttons(run), presenter=presenter.presenter_view(run),
     )
 
 
@@ -161,6 +161,8 @@ def question_action(code: str, question_id: str, action: str):
         services.exercise.open_question(run, question_id, top=int(top))  # how many goals the fruit board takes
     else:
         handler(run, question_id)
+    if _wants_json():
+        return "", 204
     return redirect(url_for(".run_console", code=run.code))
 
 
@@ -186,6 +188,46 @@ def show_step(code: str, step: str):
     if _wants_json():
         return "", 204
     return redirect(url_for(".run_console", code=run.code, _anchor="steps"))
+
+
+MOVES = {"next": services.steps.next_step, "previous": services.steps.previous_step}
+
+
+@facilitator_required
+def move_step(code: str, direction: str):
+    """The next or the previous step of the session on the projector (keys, the remote). Its
+    own path (…/step/next), so no slide or question id can be mistaken for a direction."""
+    run = run_or_404(code)
+    move = MOVES.get(direction)
+    if move is None:
+        message = _("The projector moves only to the next or the previous step. Nothing was changed.")
+        if _wants_json():
+            return {"ok": False, "error": message}, 404
+        flash(message, "error")
+        return redirect(url_for(".run_console", code=run.code))
+    move(run)
+    if _wants_json():
+        return "", 204
+    return redirect(_local_path(request.form.get("next")) or url_for(".run_console", code=run.code, _anchor="steps"))
+
+
+@facilitator_required
+def remote(code: str):
+    """The facilitator's phone-sized remote: big buttons, the current and next step, the notes."""
+    run = run_or_404(code)
+    return render_template("facilitator/remote.html", run=run, code=format_code(run.code),
+                           form=ActionForm(), presenter=presenter.presenter_view(run))
+
+
+@facilitator_required
+def presenter_page(code: str):
+    """The presenter's view for the laptop beside the projector: the current and the next
+    step, the notes, the countdown and the answers, the keys steering the projector."""
+    run = run_or_404(code)
+    template = services.runs.template_of(run)
+    return render_template("facilitator/presenter.html", run=run, code=format_code(run.code),
+                           title=presenter.localized(template.title), form=ActionForm(),
+                           presenter=presenter.presenter_view(run))
 
 
 @facilitator_required

@@ -74,10 +74,33 @@ def show(run: Run, key: str) -> Step:
     step = step_for(run, key)
     if step is None:
         raise StepError(key)
+    if _opens_questions(run, step):
+        return step  # opened, the step set and announced once, by services.exercise
     set_step(run, step)
     db.session.commit()
     changes.state_changed.send(run.id)
     return step
+
+
+def _opens_questions(run: Run, step: Step) -> bool:
+    """Reaching the exercise, or a question that is a step of its own, opens it the first time
+    (one key from the slides to a running exercise); revisited once opened, it is shown as it
+    stands (a closed question is not reopened by walking past it)."""
+    from . import exercise  # exercise uses set_step: imported here, not at the top
+    from .runs import question_states
+
+    if step.kind == EXERCISE:
+        states = question_states(run)
+        template = template_of(run)
+        own = [q.id for q in template.questions if not q.items_from]
+        if own and all(states[qid].status == "draft" for qid in own):
+            exercise.open_all(run)
+            return True
+    elif step.kind == "question" and step.key in {s.key for s in steps_of(run)}:
+        if question_states(run)[step.ref].status == "draft":
+            exercise.open_question(run, step.ref)
+            return True
+    return False
 
 
 def next_step(run: Run) -> Step:
