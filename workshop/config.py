@@ -63,6 +63,10 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a workshop day is long; the token lives with the session
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # The cookie is sent again only when the session changed: the phone's service worker
+        # refreshes its copy of the page in the background, and a refreshed old cookie arriving
+        # after the language switch would switch the phone back.
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
         self.MAX_CONTENT_LENGTH = 256 * 1024
         self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "workshop-memory://")
