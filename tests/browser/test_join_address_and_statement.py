@@ -57,10 +57,10 @@ def test_projector_opened_at_loopback_shows_the_network_address(room_server, ope
     projector = signed_in(open_context, room_server, facilitator, **BIG_SCREEN)
     projector.goto(f"{room_server.url}/projector/{code}")
     wait_for_ack(projector, "screen:watch")
-    expect(projector.locator(".proj-join .join-link")).to_have_text(
+    expect(projector.locator(".lobby-url.join-link")).to_have_text(
         f"http://192.0.2.10:{port_of(room_server)}/j/{code}")
     expect(projector.locator(".join-warning")).to_have_count(0)
-    qr = projector.locator(".proj-join img")
+    qr = projector.locator(".lobby-qr")
     expect(qr).to_be_visible()
     assert projector.evaluate("(img) => img.naturalWidth > 0", qr.element_handle())
     screenshot(projector, output_path, "projector-network-address.png")
@@ -88,7 +88,7 @@ def test_facilitator_chooses_the_address_and_the_projector_follows(room_server, 
 
     projector = signed_in(open_context, room_server, facilitator, **BIG_SCREEN)
     projector.goto(f"{room_server.url}/projector/{code}")
-    expect(projector.locator(".proj-join .join-link")).to_have_text(f"http://198.51.100.7:{port}/j/{code}")
+    expect(projector.locator(".lobby-url.join-link")).to_have_text(f"http://198.51.100.7:{port}/j/{code}")
     run_page = signed_in(open_context, room_server, facilitator, **LAPTOP)
     run_page.goto(f"{room_server.url}/facilitator/runs/{code}")
     expect(run_page.locator(".join-info .join-link")).to_have_text(f"http://198.51.100.7:{port}/j/{code}")
@@ -105,7 +105,7 @@ def test_projector_warns_when_no_phone_can_connect(lonely_server, open_context, 
     warning = projector.locator(".proj-head .join-warning")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("Mobilene kan ikke nå denne adressen")
-    expect(projector.locator(".proj-join .join-link")).to_have_text(f"{live_server.url}/j/{code}")
+    expect(projector.locator(".lobby-url.join-link")).to_have_text(f"{live_server.url}/j/{code}")
     screenshot(projector, output_path, "projector-loopback-warning.png")
     assert_no_violations(projector, live_server, "projector with the loopback warning")
 
