@@ -88,8 +88,8 @@ def emit_results(run_id: int, question_ids: list[str]) -> None:
     run = db.session.get(Run, run_id)
     if run is None:
         return
-    for question_id in question_ids:
-        payload = presenter.results_payload(run, question_id)
+    for payload in presenter.results_payloads(run, question_ids):
+        question_id = payload["question"]
         socketio.emit("results", payload, to=screens_room(run_id))
         told_all = True
         if payload["visible"]:  # revealed: phones follow the results live too

@@ -184,5 +184,5 @@ def screen_watch(*args):
     return {
         "ok": True,
         "state": state,
-        "results": [presenter.results_payload(run, q["id"]) for q in state["questions"]],
+        "results": presenter.results_payloads(run, [q["id"] for q in state["questions"]]),
     }

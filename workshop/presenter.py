@@ -78,9 +78,19 @@ def _trimmed(aggregate: dict, entries: int, ideas: int) -> dict:
     return trimmed
 
 
-def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict:
-    """For the projector and console; phones get phone_results_payload of it once revealed."""
+def results_payloads(run: Run, question_ids: list[str]) -> list[dict]:
+    """results_payload of several questions of one run, which share who has joined where:
+    read once for all of them."""
+    joined = services.joining.table_counts(run)
+    return [results_payload(run, question_id, joined=joined) for question_id in question_ids]
+
+
+def results_payload(run: Run, question_id: str, lang: str | None = None,
+                    joined: list[dict] | None = None) -> dict:
+    """For the projector and console; phones get phone_results_payload of it once revealed.
+    `joined` is services.joining.table_counts(run), when the caller has it already."""
     lang = lang or run.language
+    joined = services.joining.table_counts(run) if joined is None else joined
     state = services.runs.question_states(run)[question_id]
     question = services.runs.question_of(run, question_id, state)
     visible = services.runs.results_visible(state)
@@ -110,11 +120,11 @@ def results_payload(run: Run, question_id: str, lang: str | None = None) -> dict
         "revealed": state.revealed,
         "visible": visible,
         "respondents": aggregate["respondents"],
-        "participants": services.joining.participant_count(run),
+        "participants": sum(table["participants"] for table in joined),  # each is at a table
         # The exercise's overview: how many tables have answered, of how many; the lobby:
         # who has joined at which table (screens only: phone_results_payload drops it).
         "tables_answered": services.votes.answering_tables(run, question_id),
-        "joined": services.joining.table_counts(run),
+        "joined": joined,
         "results": aggregate if visible else None,
         # Phones are told how many ideas there are (a few bytes), not the list: they fetch it
         # when the participant asks, so 2,000 phones are not sent every new idea.
@@ -133,14 +143,19 @@ def projector_slides(run: Run, lang: str) -> dict[str, dict]:
     }
 
 
-def step_buttons(run: Run) -> list[dict]:
-    """The run page's buttons, one per step in the session's order, the current one marked."""
+def named_steps() -> dict[str, str]:
+    """The names of the steps that are no slide or question (domain.slides.NAMED_STEPS)."""
     from flask_babel import gettext as _
 
+    return {"lobby": _("Lobby"), "exercise": _("Exercise overview"), "board": _("Discussion board"),
+            "plan": _("Follow-up plan"), "comparison": _("Compared with earlier runs")}
+
+
+def step_buttons(run: Run) -> list[dict]:
+    """The run page's buttons, one per step in the session's order, the current one marked."""
     template = services.runs.template_of(run)
     current = services.steps.current(run).key
-    names = {"lobby": _("Lobby"), "exercise": _("Exercise overview"), "board": _("Discussion board"),
-             "plan": _("Follow-up plan")}
+    names = named_steps()
     numbers = {q.id: n for n, q in enumerate(template.questions, start=1)}
     buttons = []
     for step in template.steps:
@@ -370,7 +385,7 @@ def presenter_view(run: Run) -> dict:
     template = services.runs.template_of(run)
     order = step_buttons(run)
     numbers = {q.id: n for n, q in enumerate(template.questions, start=1)}
-    names = {b["key"]: b["label"] for b in order}
+    names = {**named_steps(), **{b["key"]: b["label"] for b in order}}  # any step can be shown
     for question in template.questions:
         names.setdefault(question.id, f"{numbers[question.id]}. "
                          + (localized(question.short) or localized(question.text)))

@@ -82,7 +82,7 @@ def test_a_run_left_out_or_deleted_is_gone_from_every_comparison(app, facilitato
         comparison = services.comparison.comparison(services.runs.run_by_code(latest), picked=[first, second])
         assert [c["kind"] for c in comparison["columns"]] == ["this"]
     page = facilitator.get(f"/facilitator/runs/{latest}/comparison").get_data(as_text=True)
-    assert "No earlier run of this workshop can be compared yet." in page or "Ingen tidligere" in page
+    assert "Ingen tidligere økt av denne workshopen kan sammenlignes ennå." in page
 
 
 def test_another_workshop_file_is_never_compared(app, runs):
@@ -175,3 +175,11 @@ def test_the_comparison_step_needs_a_facilitator_and_its_token(app, client, runs
     assert signed_in.post(f"/facilitator/runs/{runs[2]}/comparison/project", data={"run": [runs[0]]}).status_code == 400
     with app.app_context():
         assert services.steps.current(services.runs.run_by_code(runs[2])).key != "comparison"
+
+
+def test_every_named_step_has_a_name_on_the_run_page_and_the_presenters_view(app):
+    from workshop import presenter
+    from workshop.domain.slides import NAMED_STEPS
+
+    with app.test_request_context():
+        assert set(presenter.named_steps()) == set(NAMED_STEPS)

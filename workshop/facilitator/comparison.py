@@ -12,15 +12,16 @@ from .board import _download, _headers
 from .forms import ShareForm
 
 
-def _picked() -> list[str]:
-    """The earlier runs the facilitator ticked (?run=CODE, repeated); unknown codes are ignored."""
-    return [code.strip().upper() for code in request.args.getlist("run")[:50]]
+def _picked(values) -> list[str]:
+    """The earlier runs the facilitator ticked (run=CODE, repeated, in the query or the form);
+    codes of no comparable run are ignored by the comparison."""
+    return [code.strip().upper() for code in values.getlist("run")[:50]]
 
 
 @facilitator_required
 def comparison(code: str):
     run = run_or_404(code)
-    picked = _picked()
+    picked = _picked(request.args)
     return render_template("facilitator/comparison.html", run=run,
                            comparison=presenter.comparison_page(run, picked),
                            csv_url=url_for(".comparison_csv", code=run.code, run=picked),
@@ -31,7 +32,7 @@ def comparison(code: str):
 def comparison_csv(code: str):
     run = run_or_404(code)
     sep = "," if request.args.get("sep") in (",", "comma") else ";"
-    body = services.comparison.csv_file(run, _picked(), sep=sep, headers=_headers())
+    body = services.comparison.csv_file(run, _picked(request.args), sep=sep, headers=_headers())
     return _download(body, f"{run.code}-comparison.csv", "text/csv; charset=utf-8")
 
 
@@ -41,7 +42,7 @@ def project(code: str):
     run = run_or_404(code)
     if not FlaskForm().validate_on_submit():  # only the CSRF token: the ticked runs come as `run`
         abort(400)
-    picked = [c.strip().upper() for c in request.form.getlist("run")[:50]]
+    picked = _picked(request.form)
     services.comparison.project(run, picked)
     services.steps.show(run, COMPARISON)
     return redirect(url_for(".comparison", code=run.code, run=picked))

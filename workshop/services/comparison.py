@@ -68,12 +68,13 @@ def comparison(run: Run, picked: Collection[str] = (), lang: str | None = None) 
     columns += [{"kind": "run", "code": r.code, "created_at": r.created_at, "runs": 1} for r in chosen]
     if earlier:
         columns.append({"kind": "pooled", "code": "", "created_at": None, "runs": len(earlier)})
+    tables = {r.code: [g.name for g in groups_of(r)] for r in earlier}  # read once, not per question
     questions = []
     for question in questions_of(run):
         figures: list[dict | None] = [results(run, question.id, lang)]
         figures += [results(r, question.id, lang) if _same_question(r, question) else None for r in chosen]
         if earlier:
-            answered = [RunAnswers(r.code, answer_rows(r, question.id), [g.name for g in groups_of(r)])
+            answered = [RunAnswers(r.code, answer_rows(r, question.id), tables[r.code])
                         for r in earlier if _same_question(r, question)]
             figures.append(pooled(question, answered, lang) if answered else None)
         questions.append(dict(compare(question, figures), text=localize(question.text, lang)))

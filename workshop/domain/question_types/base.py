@@ -11,9 +11,34 @@ import pandas as pd
 
 from ..aggregate import IdeaMarks
 from ..answers import AnswerItem
-from ..questions import N_, Checker, Question, localize
+from ..questions import N_, Checker, Option, Question, identifier, localize, option_to_dict, parse_options
 
 Fields = dict[str, list[str]]
+
+
+def parse_items(check: Checker, raw: Mapping) -> tuple[tuple[Option, ...], str | None, int]:
+    """The items a question rates or places: fixed in the file (`options`), or the `top` answers
+    of an earlier question (`items_from`), taken when the question is opened. Shared by the
+    types that work on items (the fruit board, the risk matrix, the benefits map)."""
+    options: tuple[Option, ...] = ()
+    items_from = identifier(raw.get("items_from"))
+    if raw.get("items_from") is None:
+        options = parse_options(check, raw.get("options"))
+    elif items_from is None:
+        check.problem("items_from", N_("must be the id of an earlier question"))
+    elif "options" in raw:
+        check.problem("options", N_("give either options or items_from, not both"))
+    return options, items_from, check.integer(raw, "top", 8, 1, 20)
+
+
+def items_to_dict(question: Question, data: dict) -> dict:
+    """The inverse of parse_items, into a run's stored snapshot."""
+    data["top"] = question.top
+    if question.items_from:
+        data["items_from"] = question.items_from
+    else:
+        data["options"] = [option_to_dict(o) for o in question.options]
+    return data
 
 
 class QuestionType(ABC):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from ..aggregate import entry_ref
 from ..answers import AnswerError, AnswerItem, field_number, typed_text
-from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
+from ..questions import N_, Option, Question, localize, option_to_dict, parse_options
 from ..text import clean_text
-from .base import QuestionType
+from .base import QuestionType, items_to_dict, parse_items
 
 AXES = ("goal", "benefit", "kind", "owner")
 
@@ -164,29 +164,16 @@ class Benefits(QuestionType):
     def parse(self, check, raw, common):
         """Goals fixed in the file, or the top answers of an earlier question, taken when the
         question is opened; the kinds of benefit and the owners' roles are the file's."""
-        options: tuple[Option, ...] = ()
-        items_from = identifier(raw.get("items_from"))
-        if raw.get("items_from") is None:
-            options = parse_options(check, raw.get("options"))
-        elif items_from is None:
-            check.problem("items_from", N_("must be the id of an earlier question"))
-        elif "options" in raw:
-            check.problem("options", N_("give either options or items_from, not both"))
+        options, items_from, top = parse_items(check, raw)
         kinds = parse_options(check, raw.get("kinds"), "kinds")
         roles = parse_options(check, raw.get("roles"), "roles")
-        top = check.integer(raw, "top", 8, 1, 20)
         max_entries = check.integer(raw, "max_entries", 3, 1, 10)
         return BenefitsQuestion(
             **common, options=options, items_from=items_from, top=top, kinds=kinds, roles=roles,
             max_entries=max_entries, min_choices=1, max_choices=max_entries)
 
     def to_dict(self, question, data):
-        data["top"] = question.top
         data["max_entries"] = question.max_entries
         data["kinds"] = [option_to_dict(o) for o in question.kinds]
         data["roles"] = [option_to_dict(o) for o in question.roles]
-        if question.items_from:
-            data["items_from"] = question.items_from
-        else:
-            data["options"] = [option_to_dict(o) for o in question.options]
-        return data
+        return items_to_dict(question, data)

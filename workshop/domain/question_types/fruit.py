@@ -8,9 +8,9 @@ from __future__ import annotations
 from ..aggregate import entry_ref
 from ..answers import AnswerError, AnswerItem, field_number, typed_text
 from ..board import divided
-from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
+from ..questions import N_, Question, localize, option_to_dict, parse_options
 from ..text import clean_text
-from .base import QuestionType
+from .base import QuestionType, items_to_dict, parse_items
 
 
 class Fruit(QuestionType):
@@ -160,15 +160,7 @@ class Fruit(QuestionType):
         quadrants = parse_options(check, raw.get("quadrants"), "quadrants", allow_prompt=True)
         if quadrants and not 2 <= len(quadrants) <= 6:
             check.problem("quadrants", N_("must have between 2 and 6 boxes"))
-        options: tuple[Option, ...] = ()
-        items_from = identifier(raw.get("items_from"))
-        if raw.get("items_from") is None:
-            options = parse_options(check, raw.get("options"))
-        elif items_from is None:
-            check.problem("items_from", N_("must be the id of an earlier question"))
-        elif "options" in raw:
-            check.problem("options", N_("give either options or items_from, not both"))
-        top = check.integer(raw, "top", 8, 1, 20)
+        options, items_from, top = parse_items(check, raw)
         report_prompt = check.text(raw, "report_prompt", required=False, clean=clean_text)
         return Question(
             **common, options=options, quadrants=quadrants, items_from=items_from, top=top,
@@ -177,14 +169,9 @@ class Fruit(QuestionType):
 
     def to_dict(self, question, data):
         data["quadrants"] = [option_to_dict(o) for o in question.quadrants]
-        data["top"] = question.top
         if question.report_prompt:
             data["report_prompt"] = question.report_prompt
-        if question.items_from:
-            data["items_from"] = question.items_from
-        else:
-            data["options"] = [option_to_dict(o) for o in question.options]
-        return data
+        return items_to_dict(question, data)
 
 
 

@@ -12,8 +12,8 @@ import statistics
 
 from ..answers import AnswerError, AnswerItem, field_number
 from ..board import divided
-from ..questions import N_, Option, Question, identifier, localize, option_to_dict, parse_options
-from .base import QuestionType
+from ..questions import N_, Question, localize
+from .base import QuestionType, items_to_dict, parse_items
 
 SCALE = (1, 2, 3, 4, 5)
 PLAN_PROPOSALS = 3  # the highest risks proposed for the plan: a few, never the whole list
@@ -196,22 +196,9 @@ class Risk(QuestionType):
     def parse(self, check, raw, common):
         """Items fixed in the file, or the top answers of an earlier question, taken when the
         question is opened."""
-        options: tuple[Option, ...] = ()
-        items_from = identifier(raw.get("items_from"))
-        if raw.get("items_from") is None:
-            options = parse_options(check, raw.get("options"))
-        elif items_from is None:
-            check.problem("items_from", N_("must be the id of an earlier question"))
-        elif "options" in raw:
-            check.problem("options", N_("give either options or items_from, not both"))
-        top = check.integer(raw, "top", 8, 1, 20)
+        options, items_from, top = parse_items(check, raw)
         return Question(**common, options=options, items_from=items_from, top=top,
                         min_choices=1, max_choices=max(len(options), top))
 
     def to_dict(self, question, data):
-        data["top"] = question.top
-        if question.items_from:
-            data["items_from"] = question.items_from
-        else:
-            data["options"] = [option_to_dict(o) for o in question.options]
-        return data
+        return items_to_dict(question, data)
