@@ -102,6 +102,15 @@ def test_facilitator_sign_in_is_rate_limited(limited_app):
     assert client.post("/facilitator/login", data={"secret": SECRET}).status_code == 429
 
 
+def test_signing_in_with_the_right_secret_does_not_use_up_the_limit(limited_app):
+    # The laptop, the presenter's view and the remote sign in from one address, again and again.
+    client = limited_app.test_client()
+    assert [client.post("/facilitator/login", data={"secret": SECRET}).status_code
+            for _ in range(12)] == [302] * 12
+    assert [client.post("/facilitator/login", data={"secret": f"guess{n}"}).status_code
+            for n in range(11)][-1] == 429
+
+
 HOSTILE = [
     "<script>alert('x')</script><img src=x onerror=alert(1)>",
     "Ord" * 160,  # one very long word

@@ -64,7 +64,14 @@ def _local_path(target: str | None) -> str | None:
     return None
 
 
-@limiter.limit("10/minute;50/hour", methods=["POST"])
+def _sign_in_failed(response) -> bool:
+    # A successful sign-in redirects. Only wrong secrets use up the limit: the facilitator signs
+    # in on the laptop, the presenter's view and the phone remote, often behind the venue's one
+    # address, and a co-facilitator may share it.
+    return response.status_code != 302
+
+
+@limiter.limit("10/minute;50/hour", methods=["POST"], deduct_when=_sign_in_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
