@@ -341,9 +341,9 @@
   flush();
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
-    var worker = box.getAttribute("data-worker");
+    var workerUrl = box.getAttribute("data-worker");
     var controlled = !!navigator.serviceWorker.controller;
-    navigator.serviceWorker.register(worker, { scope: worker.replace(/[^/]*$/, "") }).then(function () {
+    navigator.serviceWorker.register(workerUrl, { scope: workerUrl.replace(/[^/]*$/, "") }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       worker = registration.active;

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -50,11 +51,26 @@ def join_on(page, server, code, group="Bord 1"):
     wait_for_ack(page, "participant:join")
 
 
+def wait_until_true(page, check, timeout_s=15):
+    """Until the async check on the page resolves true. Playwright's wait_for_function takes a
+    resolved promise as done whatever it resolved to, so a cache check there never waited."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(check):
+        assert time.monotonic() < deadline, f"not true within {timeout_s} s: {check}"
+        page.wait_for_timeout(100)
+
+
 def wait_until_cached(page):
-    """Until the service worker controls the page and keeps a copy of it."""
-    page.wait_for_function("""async () => !!(navigator.serviceWorker && navigator.serviceWorker.controller
-        && await caches.match(location.pathname) && await caches.match(
-            document.getElementById('questions').getAttribute('data-fragment')))""")
+    """Until the service worker controls the page and keeps a copy of it and of every script and
+    style it is made of (a reload offline without offline.js would show no waiting answers)."""
+    wait_until_true(page, """async () => {
+        if (!(navigator.serviceWorker && navigator.serviceWorker.controller)) { return false; }
+        const parts = [location.pathname, document.getElementById('questions').getAttribute('data-fragment')];
+        document.querySelectorAll('script[src], link[rel=stylesheet][href]').forEach(
+            (el) => parts.push(el.getAttribute('src') || el.getAttribute('href')));
+        for (const part of parts) { if (!(await caches.match(part))) { return false; } }
+        return true;
+    }""")
 
 
 def question(page, qid):
@@ -148,7 +164,7 @@ def test_a_reload_offline_shows_every_answer_the_phone_had_and_never_sends_an_ol
     join_on(page, live_server, code)
     wait_until_cached(page)
     needs = answer_all_four(page)
-    page.wait_for_function("""async () => {  // the worker fetched its copy again after the last answer
+    wait_until_true(page, """async () => {  // the worker fetched its copy again after the last answer
         const kept = await caches.match(location.pathname);
         return kept && (await kept.text()).includes("T3");
     }""")
