@@ -183,7 +183,30 @@ def _read_bounded(path: str) -> str:
         return handle.read(MAX_FILE_BYTES + 1)
 
 
+# Each file read and checked once while it stays the same on disk: the console lists every
+# workshop file on each visit, and a run is started from one. Keyed by what changes when the
+# file is written (TemplateFile and its template are frozen: sharing them is safe).
+_loaded: dict[tuple, TemplateFile] = {}
+_LOADED_MAX = 256
+
+
 def load_template_file(path: str) -> TemplateFile:
+    try:
+        stat = os.stat(path)
+        key = (os.path.abspath(path), path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _loaded:
+        return _loaded[key]
+    loaded = _load_template_file(path)
+    if key is not None:
+        if len(_loaded) >= _LOADED_MAX:
+            _loaded.clear()
+        _loaded[key] = loaded
+    return loaded
+
+
+def _load_template_file(path: str) -> TemplateFile:
     name = path if os.path.dirname(path) and not os.path.isabs(path) else os.path.basename(path)
     # A name that is not UTF-8 on disk holds lone surrogates; it is shown, so it must encode.
     name = displayable(name)

@@ -122,7 +122,6 @@ def check(page, where, output_path, shot=None):
     problems = page.evaluate(FIT)
     if problems:
         screenshot(page, output_path, "failed-" + where.replace(" ", "-") + ".png")
-        print("DEBUG", page.evaluate("() => [...document.querySelectorAll('#projector .pager')].filter(p => p.offsetParent).map(p => [p.className, p.scrollHeight, p.clientHeight, getComputedStyle(p).overflow, getComputedStyle(p).display, p.children.length])"))
     assert not problems, f"{where}:\n" + "\n".join(problems[:25])
     assert_no_broken_values(page, where)
     if shot:

@@ -9,8 +9,6 @@ import itertools
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from urllib.parse import urlencode
@@ -24,7 +22,7 @@ from workshop.domain.text import clean_name
 from workshop.extensions import db, socketio
 from workshop.models import Answer, Group, Note, Participant, Plan
 
-from ..conftest import ROOT, approve_texts, join
+from ..conftest import approve_texts, join
 
 NOT_TEXT_NB = "Teksten inneholder tegn som ikke er tekst"
 SPECIALS = ["\ud800", "\udfff", "\x00", "\x07", "\x1b", "\x7f", "\x85", "\u200b", "\u200d", "\u202e",
@@ -59,13 +57,11 @@ def assert_clean(value: str) -> None:
 
 
 def cli_export(app, code: str) -> None:
-    """`workshop export` on the run, as a facilitator runs it from a terminal (its own
-    process: the command builds its own app, which must not rebind this test's Socket.IO)."""
+    """`workshop export` on the run, as a facilitator runs it from a terminal (the command in
+    this process: tests/web/test_board_plan_exports.py runs the installed command itself)."""
     with tempfile.TemporaryDirectory() as out:
-        env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
-        done = subprocess.run([sys.executable, "-m", "workshop.cli", "export", code, "--out", out],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        done = app.test_cli_runner().invoke(args=["export", code, "--out", out])
+        assert done.exit_code == 0 and done.exception is None, done.output
         for name in ("answers", "groups", "plan"):
             with open(os.path.join(out, f"{code}-{name}.csv"), encoding="utf-8-sig") as handle:
                 assert handle.readline().startswith("Kode;")  # headers in the run's language

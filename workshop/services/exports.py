@@ -20,18 +20,20 @@ TABLES = ("answers", "groups", "plan")
 HEADERS = ("labels", "keys")
 
 
-def export_tables(run: Run, lang: str | None = None, headers: str = "keys") -> dict[str, pd.DataFrame]:
-    """The run's answers, the groups' answers and the plan, as pandas tables."""
+def export_tables(run: Run, lang: str | None = None, headers: str = "keys",
+                  only: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    """The run's answers, the groups' answers and the plan, as pandas tables (`only` those
+    named: one CSV does not aggregate every question for the tables it does not hold)."""
     lang = lang or run.language
     questions = questions_of(run)
-    hidden = marked(run, "hide")
-    all_results = {q.id: results(run, q.id, lang) for q in questions}
-    tables = {
-        "answers": exports.answers_table(run.code, questions, answer_rows(run), hidden, lang,
-                                       marked(run, "approve")),
-        "groups": exports.groups_table(run.code, questions, all_results, lang),
-        "plan": exports.plan_table(run.code, plan_rows(run, lang)),
+    build = {
+        "answers": lambda: exports.answers_table(run.code, questions, answer_rows(run), marked(run, "hide"),
+                                                 lang, marked(run, "approve")),
+        "groups": lambda: exports.groups_table(run.code, questions,
+                                               {q.id: results(run, q.id, lang) for q in questions}, lang),
+        "plan": lambda: exports.plan_table(run.code, plan_rows(run, lang)),
     }
+    tables = {name: build[name]() for name in TABLES if name in only}
     if headers == "labels":
         with force_locale(lang):
             tables = {name: exports.headed(frame, gettext) for name, frame in tables.items()}
@@ -39,7 +41,7 @@ def export_tables(run: Run, lang: str | None = None, headers: str = "keys") -> d
 
 
 def csv_file(run: Run, table: str, sep: str = ";", headers: str = "labels") -> bytes:
-    return exports.to_csv(export_tables(run, headers=headers)[table], sep=sep)
+    return exports.to_csv(export_tables(run, headers=headers, only=(table,))[table], sep=sep)
 
 
 def workbook(run: Run, headers: str = "labels", tables: dict[str, pd.DataFrame] | None = None) -> bytes:
