@@ -153,7 +153,8 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
     expect(page.locator("#lobby-tables li").first).to_contain_text("Bord")
     check(page, f"{room} {screen} lobby", output_path, shoot and f"projector-lobby-{room}-{screen}.png")
 
-    for n, slide in enumerate(TEMPLATE.slides):
+    # A slide is the same whoever joined: measured once per screen size, in the hall's run.
+    for n, slide in enumerate(TEMPLATE.slides if room == "50-tables" else ()):
         show(live_server, facilitator, code, slide.id)
         expect(page.locator("#slide-title")).to_have_text(localize(slide.title, "nb"))
         if slide.notes:  # the presenter's notes never reach the room

@@ -67,8 +67,19 @@ def test_rehearse_command_fills_a_new_run_of_every_bundled_workshop(tmp_path, te
 
 
 def validate(*args, lang="en"):
+    """`workshop validate` as a terminal runs it (its own process)."""
     return subprocess.run([sys.executable, "-m", "workshop.cli", "validate", *args, "--lang", lang],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def validate_here(*args, lang="en"):
+    """The same command in this process (no app: validate needs none), for the many files."""
+    from click.testing import CliRunner
+
+    from workshop.cli import validate_command
+
+    done = CliRunner().invoke(validate_command, [*args, "--lang", lang])
+    return subprocess.CompletedProcess(args, done.exit_code, done.output, "")
 
 
 def test_validate_accepts_the_bundled_workshop():
@@ -90,7 +101,7 @@ def test_validate_names_file_line_question_and_field(tmp_path, change, expected)
     assert change[0] in source
     path = tmp_path / "broken.yaml"
     path.write_text(source.replace(change[0], change[1], 1), encoding="utf-8")
-    done = validate(str(path))
+    done = validate_here(str(path))
     assert done.returncode == 1
     line = next(line for line in done.stdout.splitlines() if expected[-1] in line)
     assert line.startswith("broken.yaml") or str(path) in line
