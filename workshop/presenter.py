@@ -39,6 +39,10 @@ def run_state(run: Run) -> dict:
         # and where it is in the session ("3 / 14"; None for a step out of the order).
         "step": {"key": step.key, "kind": step.kind, "ref": step.ref,
                  "number": None if at is None else at + 1, "total": len(template.steps)},
+        # The slide the phones show with the projector (`on_phones`), by id only: each phone
+        # draws it in its own language from its fragment, and fetches that fragment again
+        # only when this changes, not on every step a hall of phones is told of.
+        "phone_slide": _id_of(services.steps.on_phones(run, step)),
         "server_time": epoch_ms(datetime.now(UTC).replace(tzinfo=None)),
         "questions": [
             {
@@ -52,6 +56,10 @@ def run_state(run: Run) -> dict:
         # The phones' links to the board and the plan appear when these turn true.
         "shared": shared_with_phones(run),
     }
+
+
+def _id_of(slide) -> str | None:
+    return slide.id if slide is not None else None
 
 
 def shared_with_phones(run: Run) -> dict:
@@ -133,14 +141,26 @@ def results_payload(run: Run, question_id: str, lang: str | None = None,
     }
 
 
+def slide_view(slide, lang: str) -> dict:
+    """A slide as a screen or a phone draws it: never the presenter's notes."""
+    return {"id": slide.id, "title": localize(slide.title, lang), "text": localize(slide.text, lang),
+            "bullets": [localize(b, lang) for b in slide.bullets], "image": slide.image}
+
+
 def projector_slides(run: Run, lang: str) -> dict[str, dict]:
-    """Every slide of the run as the projector draws it, by id: never the presenter's notes."""
-    return {
-        slide.id: {"title": localize(slide.title, lang), "text": localize(slide.text, lang),
-                   "bullets": [localize(b, lang) for b in slide.bullets],
-                   "image": slide.image}
-        for slide in services.runs.template_of(run).slides
-    }
+    """Every slide of the run as the projector draws it, by id."""
+    return {slide.id: slide_view(slide, lang) for slide in services.runs.template_of(run).slides}
+
+
+# The steps that are a page of the phones' own, shared by the facilitator (run_state's
+# `shared`): while one is on the projector, its link on the phones says so.
+SHARED_STEPS = ("board", "plan")
+
+
+def on_screen_links(step, shared: dict) -> dict[str, bool]:
+    """Which of the phones' links to the board and the plan is what the projector shows now:
+    only a shared one (an unshared board is no link on the phones)."""
+    return {kind: step.kind == kind and shared[kind] for kind in SHARED_STEPS}
 
 
 def named_steps() -> dict[str, str]:
@@ -197,6 +217,9 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
     template = services.runs.template_of(run)
     states = services.runs.question_states(run)
     answers = services.votes.own_answers(participant)
+    step = services.steps.current(run)
+    on_screen = services.steps.on_screen_question(step)
+    slide = services.steps.on_phones(run, step)
     questions = []
     versions = None
     for number, question in enumerate(services.runs.questions_of(run), start=1):
@@ -214,6 +237,7 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
             result = services.results.shared_results(run, question.id, lang, versions[question.id])
         phone.update(
             status=status, open=status == "open", closes_at=epoch_ms(state.closes_at),
+            on_screen=question.id == on_screen,  # static/js/phone_help.js follows the pushes
             # The newest texts, as the live pushes carry: not a hall's 2,000 to a phone.
             revealed=state.revealed,
             results=_trimmed(result, PHONE_ENTRIES, PHONE_IDEAS) if state.revealed else None,
@@ -223,6 +247,7 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
         )
         questions.append(phone)
     open_ones = [q for q in questions if q["open"]]
+    shared = shared_with_phones(run)
     return {
         "code": format_code(run.code),
         "run": run.code,
@@ -233,7 +258,12 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
         # "2 of 4 answered" when several questions are open at once (the 10-minute exercise).
         "progress": {"answered": sum(1 for q in open_ones if q["answered"]), "open": len(open_ones)}
         if len(open_ones) > 1 else None,
-        "shared": shared_with_phones(run),
+        "shared": shared,
+        # What the projector shows, as the phone shows it too: an `on_phones` slide above the
+        # questions (its id is what participant.js compares with the state push's
+        # `phone_slide`), or the mark on the board's or the plan's link.
+        "slide": slide_view(slide, lang) if slide is not None else None,
+        "on_screen": on_screen_links(step, shared),
     }
 
 
@@ -262,11 +292,11 @@ def template_preview(template) -> dict:
             question = replace(question, options=source.options[: min(3, question.top)])
         phone = phone_question(question, lang, [], number)
         phone.update(status="open", open=True, closes_at=None, revealed=False, results=None,
-                     duration_minutes=question.duration // 60)
+                     duration_minutes=question.duration // 60, on_screen=False)
         questions.append(phone)
     return {"id": template.id, "title": localize(template.title, lang),
             "description": localize(template.description, lang), "questions": questions,
-            "preview": True}
+            "preview": True, "slide": None}
 
 
 def phone_question(question, lang: str, items: list, number: int, fields: dict | None = None) -> dict:

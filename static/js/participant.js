@@ -11,13 +11,18 @@
   var dirty = {};
   var socket = io({ reconnectionDelayMax: 5000 });
 
+  // What the fragment draws of the state: the questions as they stand, and the slide the
+  // projector shares with the phones. Only a change of these fetches the fragment again; a
+  // step that changes neither (most of the facilitator's arrow keys) costs a hall nothing.
+  // The question on the screen is marked from the push itself (phone_help.js).
   function signatureOfState(state) {
-    return state.questions.filter(function (q) { return q.status !== "draft"; })
-      .map(function (q) { return q.id + ":" + q.status + ":" + (q.revealed ? 1 : 0) + ":" + (q.closes_at || ""); }).join("|");
+    return ["slide:" + (state.phone_slide || "")].concat(state.questions.filter(function (q) { return q.status !== "draft"; })
+      .map(function (q) { return q.id + ":" + q.status + ":" + (q.revealed ? 1 : 0) + ":" + (q.closes_at || ""); })).join("|");
   }
   function signatureOfPage() {
     var sections = root.querySelectorAll("section.question");
-    var parts = [];
+    var slide = root.querySelector(".phone-slide");
+    var parts = ["slide:" + (slide ? slide.getAttribute("data-slide") : "")];
     for (var i = 0; i < sections.length; i++) {
       var s = sections[i];
       parts.push(s.getAttribute("data-question") + ":" + s.getAttribute("data-status") + ":" +
@@ -36,6 +41,23 @@
     return fields;
   }
 
+  // A card drawn or taken away above what the participant reads (the slide the projector
+  // shares with the phones) would move it down or up under their thumb: the question in view
+  // stays where it was. At the top of the page nothing is kept: the card shows there.
+  function inView() {
+    if (window.scrollY <= 0) { return null; }
+    var sections = root.querySelectorAll("section.question");
+    for (var i = 0; i < sections.length; i++) {
+      var box = sections[i].getBoundingClientRect();
+      if (box.bottom > 0) { return { id: sections[i].getAttribute("data-question"), top: box.top }; }
+    }
+    return null;
+  }
+  function keepInView(anchor) {
+    var again = anchor && root.querySelector("section.question[data-question='" + anchor.id + "']");
+    if (again) { window.scrollBy(0, again.getBoundingClientRect().top - anchor.top); }
+  }
+
   function refresh() {
     var kept = {};
     Object.keys(dirty).forEach(function (qid) {
@@ -45,7 +67,9 @@
     return fetch(root.getAttribute("data-fragment"), { credentials: "same-origin" })
       .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
       .then(function (html) {
+        var anchor = inView();
         root.innerHTML = html;
+        keepInView(anchor);
         updateAllPoints();
         Object.keys(kept).forEach(function (qid) {
           var form = root.querySelector("form.answer-form[data-question='" + qid + "']");

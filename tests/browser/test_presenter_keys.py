@@ -14,20 +14,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..serverproc import SECRET, create_run, facilitator_action
-from .test_phone_and_projector import assert_not_reloaded, mark_loaded, wait_for_ack
+from ..serverproc import SECRET, create_run, facilitator_action, join_participant
+from .test_phone_and_projector import assert_not_reloaded, mark_loaded, received, wait_for_ack
 
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("PRESENTER_SHOTS")  # a folder to keep the screenshots in, when set
 
 
-def shoot(page, output_path, name):
+def shoot(page, output_path, name, full_page=True):
     os.makedirs(output_path, exist_ok=True)
-    page.screenshot(path=os.path.join(output_path, name), full_page=True)
+    page.screenshot(path=os.path.join(output_path, name), full_page=full_page)
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
+        page.screenshot(path=os.path.join(SHOTS, name), full_page=full_page)
 
 
 def join_phone(page, url, code, table, name):
@@ -38,6 +38,81 @@ def join_phone(page, url, code, table, name):
     expect(page).to_have_url(re.compile(rf"/r/{code}$"))
     wait_for_ack(page, "participant:join")
     mark_loaded(page)
+    page.evaluate(COUNT_FETCHES)
+
+
+# Counts the phone's fetches of its questions' fragment, as participant.js makes them: a step
+# that changes nothing a phone shows must cost it no request (a hall of 2,000 phones).
+COUNT_FETCHES = """() => {
+  window.__fetches = 0;
+  window.__drawn = 0;
+  document.getElementById("questions").addEventListener("workshop:refreshed", () => { window.__drawn += 1; });
+  const real = window.fetch;
+  window.fetch = function (url) {
+    if (String(url).endsWith("/questions")) { window.__fetches += 1; }
+    return real.apply(this, arguments);
+  };
+}"""
+
+
+def fetches(page) -> int:
+    return page.evaluate("window.__fetches")
+
+
+def settled(page) -> None:
+    """Until every fetch of the questions the phone made is drawn."""
+    page.wait_for_function("window.__drawn === window.__fetches")
+
+
+def told(pages, move):
+    """Do `move` and wait until every page has its state push (participant.js has applied it:
+    the probe hears an event just before the page's own handler)."""
+    counts = [received(page, "state") for page in pages]
+    move()
+    for page, count in zip(pages, counts, strict=True):
+        page.wait_for_function("(n) => window.__probe.events.filter((e) => e === 'state').length > n", arg=count)
+
+
+def expect_phone_slide(phones, slide_id, title):
+    for phone in phones:
+        card = phone.locator(f".phone-slide[data-slide={slide_id}]")
+        expect(card).to_be_visible()
+        expect(card.locator(".on-screen-label")).to_have_text("På skjermen nå")
+        expect(card.locator("h2")).to_contain_text(title)
+
+
+def expect_on_screen(phones, question_id):
+    """The question's section says it is on the screen, and no other does."""
+    for phone in phones:
+        section = phone.locator(f"section.question[data-question={question_id}]")
+        expect(section).to_have_class(re.compile(r"\bon-screen\b"))
+        expect(section.locator(".on-screen-label")).to_be_visible()
+        expect(section.locator(".on-screen-label")).to_have_text("På skjermen nå")
+        expect(phone.locator("section.question.on-screen")).to_have_count(1)
+
+
+def fits_the_width(page) -> bool:
+    """Nothing wider than the screen: no sideways scroll, no element past its right edge."""
+    return page.evaluate("""() => document.documentElement.scrollWidth <= window.innerWidth &&
+        [...document.querySelectorAll("main *")].every((e) => e.getBoundingClientRect().right <= window.innerWidth + 0.5)""")
+
+
+def joined_phones(open_context, server, code, tables):
+    """Phones already at their tables (joined over HTTP: the join form is tested above), their
+    pages opened side by side, so a test that follows the projector spends little on joining."""
+    pages = []
+    for table in tables:
+        session = join_participant(server, code, table)
+        context = open_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        context.add_cookies([{"name": c.name, "value": c.value, "url": server.url} for c in session.cookies])
+        page = context.new_page()
+        page.goto(f"{server.url}/r/{code}", wait_until="commit")
+        pages.append(page)
+    for page in pages:
+        wait_for_ack(page, "participant:join")
+        mark_loaded(page)
+        page.evaluate(COUNT_FETCHES)
+    return pages
 
 
 def open_projector(page, url, code):
@@ -87,9 +162,13 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     current = laptop.locator("#presenter-current")
     expect(current).to_contain_text("Lobby")
     # → the first slide: the projector shows it, the laptop its notes and what comes next.
-    laptop.keyboard.press("ArrowRight")
+    # The phones are told and fetch nothing: the slide is not one for the phones.
+    told(phones, lambda: laptop.keyboard.press("ArrowRight"))
     keys += 1
     expect(screen).to_have_attribute("data-step", "slide")
+    for phone in phones:
+        assert fetches(phone) == 0, "a step that changes nothing on the phone fetched its questions"
+        expect(phone.locator(".phone-slide")).to_have_count(0)
     expect(projector.locator("#slide-title")).to_contain_text("kontraktsoppfølging")
     notes = laptop.locator("#presenter-notes")
     expect(notes).not_to_be_empty()
@@ -109,8 +188,18 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     view.keyboard.press("PageDown")
     expect(current).to_contain_text("3/")  # the run page follows
     expect(projector.locator("#slide-title")).not_to_contain_text("kontraktsoppfølging")
+    # The fruit picture is a slide for the phones too: on both, above the questions' place,
+    # its picture in view; at 320 px wide nothing of it leaves the screen.
+    expect_phone_slide(phones, "fruit_picture", "LEDELSESFORANKRING")
+    expect(phones[0].locator(".phone-slide img")).to_be_visible()
+    shoot(phones[0], output_path, "phone-slide-390x844.png")
+    phones[1].set_viewport_size({"width": 320, "height": 640})
+    assert fits_the_width(phones[1]), "the slide is wider than a 320-px phone"
+    shoot(phones[1], output_path, "phone-slide-320x640.png")
     view.keyboard.press("PageUp")
     expect(current).to_contain_text("2/")
+    for phone in phones:  # the next step is no slide for the phones: it goes
+        expect(phone.locator(".phone-slide")).to_have_count(0)
     view.close()
     # A key typed into a field is text, not a command.
     laptop.locator("#clear-code").press("b")
@@ -125,6 +214,7 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(projector.locator("#overview .overview-item")).to_have_count(4)
     for phone in phones:
         expect(phone.locator("section.question[data-question=goals]")).to_be_visible()
+        expect(phone.locator("section.question.on-screen")).to_have_count(0)  # the overview: none
     expect(laptop.locator("#presenter-countdown")).to_have_text(re.compile(r"^\d+:\d\d"))
     expect(laptop.locator("#presenter-answers")).to_contain_text("0/2")
     view = laptop.context.new_page()
@@ -147,6 +237,7 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(screen).to_have_attribute("data-step", "question")
     for phone in phones:
         expect(phone.locator("section.question[data-question=fruits]")).to_be_visible()
+    expect_on_screen(phones, "fruits")
     expect(projector.locator("#proj-results")).to_have_class(re.compile("hidden-results"))
     laptop.keyboard.press("r")
     expect(projector.locator("#proj-results")).not_to_have_class(re.compile("hidden-results"))
@@ -158,9 +249,25 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(laptop.locator("#presenter-next")).to_have_text("(siste steg)")
     laptop.keyboard.press("ArrowRight")
     expect(screen).to_have_attribute("data-step", "plan")
-    # ← back to the fruit board, L the lobby.
+    for phone in phones:  # the plan is no question: the mark goes
+        expect(phone.locator("section.question.on-screen")).to_have_count(0)
+    # ← back to the fruit board: marked again from the push alone, on the same page (no
+    # fetch: the section is the one drawn before) and nobody's page scrolled.
+    for phone in phones:
+        settled(phone)
+        phone.evaluate("document.querySelector('section.question[data-question=fruits]').__same = true")
+    before = [fetches(phone) for phone in phones]
     laptop.keyboard.press("ArrowLeft")
     expect(screen).to_have_attribute("data-step", "question")
+    expect_on_screen(phones, "fruits")
+    for phone, count in zip(phones, before, strict=True):
+        assert fetches(phone) == count
+        assert phone.evaluate("document.querySelector('section.question[data-question=fruits]').__same === true")
+        assert phone.evaluate("window.scrollY") == 0
+    assert fits_the_width(phones[1]), "the marked question is wider than a 320-px phone"
+    for phone, name in zip(phones, ("phone-on-screen-390x844.png", "phone-on-screen-320x640.png"), strict=True):
+        phone.locator("section.question[data-question=fruits]").scroll_into_view_if_needed()  # for the picture
+        shoot(phone, output_path, name, full_page=False)
     laptop.keyboard.press("l")
     expect(screen).to_have_attribute("data-step", "lobby")
     shoot(laptop, output_path, "run-page-1280x720.png")
@@ -172,6 +279,7 @@ def test_the_phone_remote_drives_the_projector(live_server, facilitator, project
     url = live_server.url
     code = create_run(live_server, facilitator)
     screen = open_projector(projector, url, code)
+    phones = joined_phones(open_context, live_server, code, ["Bord 1", "Bord 2"])
     context = open_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     context.add_cookies([{"name": c.name, "value": c.value, "url": url} for c in facilitator.cookies])
     remote = context.new_page()
@@ -193,21 +301,32 @@ def test_the_phone_remote_drives_the_projector(live_server, facilitator, project
     shoot(remote, output_path, "remote-390x844.png")
     remote.get_by_role("button", name=re.compile("Neste")).tap()
     expect(current).to_contain_text("3/")
+    expect_phone_slide(phones, "fruit_picture", "LEDELSESFORANKRING")  # the phones follow the remote
     remote.get_by_role("button", name=re.compile("Forrige")).tap()
     expect(current).to_contain_text("2/")
+    for phone in phones:
+        expect(phone.locator(".phone-slide")).to_have_count(0)
     remote.get_by_role("button", name="Oppgave").tap()
     expect(screen).to_have_attribute("data-step", "exercise")
+    for phone in phones:
+        expect(phone.locator("section.question[data-question=goals]")).to_be_visible()
+        settled(phone)
+    before = [fetches(phone) for phone in phones]
     facilitator_action(live_server, facilitator, code, "projector/goals")
     expect(screen).to_have_attribute("data-step", "question")
     expect(current).to_contain_text("2. ")
+    expect_on_screen(phones, "goals")  # from the push, the questions not fetched again
+    assert [fetches(phone) for phone in phones] == before
     remote.get_by_role("button", name="Vis / skjul").tap()
     expect(projector.locator("#proj-results")).not_to_have_class(re.compile("hidden-results"))
     remote.get_by_role("button", name="Tavle").tap()
     expect(screen).to_have_attribute("data-step", "board")
+    for phone in phones:
+        expect(phone.locator("section.question.on-screen")).to_have_count(0)
     remote.get_by_role("button", name="Lobby").tap()
     expect(screen).to_have_attribute("data-step", "lobby")
     remote.set_viewport_size({"width": 320, "height": 640})
     assert remote.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shoot(remote, output_path, "remote-320x640.png")
-    assert_not_reloaded(remote)
-    assert_not_reloaded(projector)
+    for page in [remote, projector, *phones]:
+        assert_not_reloaded(page)

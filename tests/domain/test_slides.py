@@ -70,3 +70,17 @@ def test_an_image_must_be_in_the_repository():
 
 def test_an_unknown_top_level_field_is_named():
     assert ("slide", "unknown field") in problems(workshop(slide=[]))
+
+
+def test_the_bundled_workshop_puts_the_slides_a_table_reads_on_the_phones():
+    template = load_template_file(f"{QUESTIONS}/kontraktsoppfolging.yaml").template
+    assert [s.id for s in template.slides if s.on_phones] == ["fruit_picture", "start_realistic", "trust"]
+
+
+def test_on_phones_that_is_not_true_or_false_is_named_at_its_slide():
+    text = ("id: w\ntitle: {nb: V, en: W}\nquestions:\n  - {id: q1, type: text, text: {nb: Hva, en: What}}\n"
+            "slides:\n  - {id: s, title: {nb: S, en: S}}\n  - {id: t, title: {nb: T, en: T}, on_phones: ja}\n")
+    with pytest.raises(TemplateError) as raised:
+        load_template_text(text, "w.yaml")
+    [problem] = raised.value.problems
+    assert (problem.field, problem.line, problem.message) == ("slides[2].on_phones", 7, "must be true or false")

@@ -19,7 +19,7 @@ NINE_GOALS = ["planned", "goals", "requirements", "expectations", "rights", "dis
 
 def section(html: str, question: str) -> str:
     """One question's section of the phone's page."""
-    match = re.search(rf'<section class="question card" id="q-{question}".*?</section>', html, re.S)
+    match = re.search(rf'<section class="question card[^"]*" id="q-{question}".*?</section>', html, re.S)
     assert match, f"no section for {question}"
     return match.group(0)
 

@@ -192,10 +192,10 @@ class Checker:
             return default
         return value
 
-    def boolean(self, data: dict, key: str, default: bool) -> bool:
+    def boolean(self, data: dict, key: str, default: bool, at: str = "") -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.problem(key, N_("must be true or false"))
+            self.problem(at + key, N_("must be true or false"))
             return default
         return value
 

@@ -87,7 +87,7 @@ def parse_slides(check: Checker, raw: Any) -> tuple[Slide, ...]:
                           for n, b in enumerate(bullets, start=1)),
             image=image,
             notes=check.text(item, "notes", required=False, at=at, clean=clean_text),
-            on_phones=check.boolean(item, "on_phones", False),
+            on_phones=check.boolean(item, "on_phones", False, at=at),
         )
         slides.append(slide)
     return tuple(slides)

@@ -10,7 +10,7 @@ screen). Every move announces the run's state once (workshop.changes); the broad
 from __future__ import annotations
 
 from .. import changes
-from ..domain.slides import EXERCISE, LOBBY, NAMED_STEPS, Step
+from ..domain.slides import EXERCISE, LOBBY, NAMED_STEPS, Slide, Step
 from ..extensions import db
 from ..models import Run
 from .runs import template_of
@@ -46,6 +46,22 @@ def step_for(run: Run, key: str) -> Step | None:
 def current(run: Run) -> Step:
     """The step on the projector now (the lobby when the stored key no longer names one)."""
     return step_for(run, run.projector_step or LOBBY) or Step(LOBBY)
+
+
+def on_phones(run: Run, step: Step | None = None) -> Slide | None:
+    """The slide every phone shows with the projector: the current step's, when the workshop
+    file puts it on the phones (`on_phones: true`); None for any other step."""
+    step = step or current(run)
+    if step.kind != "slide":
+        return None
+    slide = template_of(run).slide(step.ref)
+    return slide if slide is not None and slide.on_phones else None
+
+
+def on_screen_question(step: Step) -> str | None:
+    """The question the projector shows full screen at this step (the phones mark it), if any:
+    the exercise's overview and the other steps show none."""
+    return step.ref if step.kind == "question" else None
 
 
 def position(run: Run, step: Step | None = None) -> int | None:
