@@ -401,9 +401,17 @@ def comparison_page(run: Run, picked: list[str]) -> dict:
             "id": q["question"], "text": q["text"], "measure": gettext(q["measure"]),
             "respondents": ["–" if n is None else str(n) for n in q["respondents"]],
             "rows": [{"label": row["label"], "cells": [shown(c) for c in row["cells"]]} for row in q["rows"]],
+            # The facilitator's page on a phone stacks each row: every figure says its column.
+            "labelled_respondents": _labelled(headings, ["–" if n is None else str(n) for n in q["respondents"]]),
+            "labelled_rows": [{"label": row["label"], "cells": _labelled(headings, [shown(c) for c in row["cells"]])}
+                              for row in q["rows"]],
         } for q in data["questions"]],
         "in_comparisons": run.in_comparisons,
     }
+
+
+def _labelled(headings: list[str], cells: list[str]) -> list[dict]:
+    return [{"heading": heading, "shown": cell} for heading, cell in zip(headings, cells, strict=True)]
 
 
 def presenter_view(run: Run) -> dict:

@@ -232,3 +232,27 @@ def test_long_lists_are_paged_with_the_page_shown(live_server, rooms, open_conte
     page.wait_for_timeout(8500)
     expect(marker).to_have_text(f"2/{pages}")
     assert shown.first.inner_text() != first
+
+
+def test_the_comparison_page_reads_on_a_phone(live_server, rooms, open_context, output_path):
+    """The facilitator's comparison on a 320 px phone: every run's figure in view, named by its
+    column, no sideways scroll (the table stacks each option over its figures)."""
+    facilitator, codes = rooms
+    code, earlier = codes["50-tables"], codes["2-tables"]
+    context = open_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    context.add_cookies([{"name": c.name, "value": c.value, "url": live_server.url} for c in facilitator.cookies])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/facilitator/runs/{code}/comparison?run={earlier}")
+    figures = page.locator(".comparison-table td")
+    expect(figures.first).to_be_visible()
+    outside = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter((el) => !el.closest('thead'))  // the column names are for screen readers there
+        .filter((el) => el.getBoundingClientRect().width && el.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((el) => el.tagName + ' ' + el.textContent.trim().slice(0, 30))""")
+    assert not outside, outside
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    first = page.locator(".comparison-table tbody tr").nth(1)
+    labels = first.locator("td").evaluate_all("(cells) => cells.map((c) => getComputedStyle(c, '::before').content)")
+    assert labels == ['"Denne økten"', f'"{earlier[:3]} {earlier[3:]} · ' + labels[1].split(" · ", 1)[1],
+                      '"Alle tidligere økter (1)"'], labels
+    screenshot(page, output_path, "comparison-page-320x640.png")
