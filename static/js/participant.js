@@ -9,7 +9,7 @@
   var connection = document.getElementById("connection");
   var lastSeq = 0;
   var dirty = {};
-  var socket = io({ reconnectionDelayMax: 5000 });
+  var socket = window.WorkshopLive.socket({ reconnectionDelayMax: 5000 });
 
   // What the fragment draws of the state: the questions as they stand, and the slide the
   // projector shares with the phones. Only a change of these fetches the fragment again; a
