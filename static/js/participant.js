@@ -125,24 +125,7 @@
   }
   updateAllPoints();
 
-  // Upvotes: over Socket.IO when connected, else the form posts.
-  root.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.classList.contains("upvote-form") || !socket.connected) { return; }
-    event.preventDefault();
-    var box = form.closest(".ideas");
-    var button = form.querySelector("button");
-    var ref = form.querySelector("input[name=ref]").value;
-    socket.timeout(10000).emit("upvote", { question: box.getAttribute("data-question"), ref: ref }, function (err, ack) {
-      if (err) { form.submit(); return; }
-      if (ack.ok || ack.code === "already_upvoted") {
-        button.textContent = root.getAttribute("data-upvoted") + " ✓";
-        button.disabled = true;
-      } else {
-        button.textContent = ack.error;
-      }
-    });
-  });
+  // Upvotes are sent by offline.js too: kept on the phone until the server has them.
 
   // New ideas: the server says how many there are; the list is fetched when asked for, so a
   // hall of phones is not sent every idea as it arrives.
