@@ -21,7 +21,9 @@ def answer_error_message(error: AnswerError) -> str:
     messages = {
         "malformed": lambda: _("The answer could not be read. Reload the page and try again."),
         "unknown_question": lambda: _("This question does not exist in this workshop."),
-        "closed": lambda: _("This question is closed. Your earlier answer is kept."),
+        # An upvote keeps nothing earlier: "not counted" is said beside it on the phone.
+        "closed": lambda: _("The question is closed.") if p.get("upvote")
+        else _("This question is closed. Your earlier answer is kept."),
         "unknown_option": lambda: _("That choice is not one of the options."),
         "duplicate": lambda: _("The same option was chosen twice."),
         "no_write_in": lambda: _("This question does not take a written answer."),

@@ -320,6 +320,69 @@ def phone_question(question, lang: str, items: list, number: int, fields: dict |
     }
 
 
+# The run page's question cards: what each one says and which of its buttons it shows follow
+# the state push and the results pushes (static/js/console.js draws a card again from them),
+# from this one table, as the page was served: the two never disagree.
+CARD_ACTIONS = ("open", "close", "reveal", "hide", "project")
+
+
+def card_words() -> dict:
+    """What a card says in each state. A button shows only in the states it has a label for:
+    the first of the card's facts (card_facts) that its labels name."""
+    from flask_babel import gettext as _
+
+    return {
+        "status": {"draft": _("Not opened"), "open": _("Open now"), "closed": _("Closed")},
+        "results": {"shown": _("Results shown"), "hidden": _("Results hidden")},
+        "actions": {
+            "open": {"draft": _("Open"), "closed": _("Reopen")},
+            "close": {"open": _("Close")},
+            "reveal": {"hidden": _("Reveal results")},
+            "hide": {"shown": _("Hide results")},
+            "project": {"off_screen": _("Show on projector")},
+        },
+    }
+
+
+def card_facts(status: str, revealed: bool, on_screen: bool) -> list[str]:
+    """The words a card's state is looked up by in card_words."""
+    return [status, "shown" if revealed else "hidden", "on_screen" if on_screen else "off_screen"]
+
+
+def card_label(words: dict, action: str, facts: list[str]) -> str | None:
+    """The button's label in this state, None where the card does not show it."""
+    labels = words["actions"][action]
+    return next((labels[fact] for fact in facts if fact in labels), None)
+
+
+def run_cards(run: Run, words: dict) -> list[dict]:
+    """The run page's cards, one per question, from the state push itself (run_state) and each
+    question's answer count: what the page's script keeps them at from the pushes."""
+    template = services.runs.template_of(run)
+    state = run_state(run)
+    on_screen = services.steps.on_screen_question(services.steps.current(run))
+    cards = []
+    for number, (question, entry) in enumerate(zip(template.questions, state["questions"], strict=True), start=1):
+        status, revealed = entry["status"], entry["revealed"]
+        facts = card_facts(status, revealed, question.id == on_screen)
+        labels = {action: card_label(words, action, facts) for action in CARD_ACTIONS}
+        cards.append({
+            "id": question.id, "number": number, "text": localized(question.text),
+            "status": status, "status_label": words["status"][status],
+            "closes_at": entry["closes_at"] if status == "open" else None,
+            "revealed": revealed, "results_label": words["results"][facts[1]],
+            "on_screen": question.id == on_screen,
+            "answers": services.votes.answer_count(run, question.id),
+            # Every button is on the page, those the state has no use for hidden: a push
+            # shows them again, and without JavaScript each still posts.
+            "actions": [{"action": action, "label": labels[action] or "", "shown": labels[action] is not None,
+                         # a fruit board takes how many goals to place when it opens
+                         "top": question.top if action == "open" and question.items_from else None}
+                        for action in CARD_ACTIONS],
+        })
+    return cards
+
+
 def moderation_page(run: Run) -> list[dict]:
     """Per moderated question, the texts waiting for the facilitator's approval."""
     return [{"id": q.id, "text": localized(q.text), "waiting": services.moderation.waiting(run, q.id)}

@@ -17,7 +17,7 @@
         .then(function () { pending = false; last = Date.now(); });
     }, wait);
   }
-  var socket = io({ reconnectionDelayMax: 5000 });
+  var socket = window.WorkshopLive.socket({ reconnectionDelayMax: 5000 });
   var code = root.getAttribute("data-code");
   socket.on("connect", function () {
     var event = root.getAttribute("data-role") === "screen" ? "screen:watch" : "participant:join";

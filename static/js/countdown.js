@@ -24,6 +24,7 @@
   }
   window.WorkshopCountdown = {
     setServerTime: function (serverMs) { if (serverMs) { offset = serverMs - Date.now(); } tick(); },
+    now: function () { return Date.now() + offset; },  // the server's clock, as far as known
     tick: tick
   };
   setInterval(tick, 1000);

@@ -10,6 +10,11 @@
 // Each question's indicator says what is true of it: saved, sending, waiting to send,
 // changed and not sent, or not counted.
 //
+// Upvotes of the room's ideas wait and go the same way (over Socket.IO, else as a form post
+// read by the script, answered in JSON): the server counts one upvote per participant and
+// idea and answers a repeat with already_upvoted, so resending is safe too. The idea's
+// button says waiting, sending, upvoted, or not counted and why.
+//
 // The service worker (/r/sw.js) only adds that a reload while offline still shows the page.
 // Browsers start service workers only in a secure context (https, or http://127.0.0.1 and
 // localhost): on a venue's http://<laptop-ip> there is none, and this outbox works alone —
@@ -37,10 +42,14 @@
   var outbox = kept.outbox || {};    // question id -> {vote_id, fields, waited}
   var notices = kept.notices || {};  // question id -> {text: why it was not counted, sig: of the answer}
   var lastMade = kept.last || 0;
+  var upvotes = kept.upvotes || {};              // JSON [question, ref] -> {question, ref, url, waited}
+  var upvoteNotices = kept.upvoteNotices || {};  // the same key -> why it was not counted
   Object.keys(outbox).forEach(function (qid) { outbox[qid].waited = true; });  // from an earlier page
+  Object.keys(upvotes).forEach(function (key) { upvotes[key].waited = true; });
   function save() {
     try {
-      window.localStorage.setItem(storageKey, JSON.stringify({ outbox: outbox, notices: notices, last: lastMade }));
+      window.localStorage.setItem(storageKey, JSON.stringify({
+        outbox: outbox, notices: notices, last: lastMade, upvotes: upvotes, upvoteNotices: upvoteNotices }));
     } catch (e) { /* private mode or full: the outbox still works while the page is open */ }
   }
 
@@ -174,13 +183,18 @@
     return input ? input.value : "";
   }
 
-  // The app's answer to a vote ({ok, ...}), or null when it could not be had (try again later).
+  // The app's answer to a vote or an upvote ({ok, ...}), or null when it could not be had
+  // (try again later).
   function post(body) {
+    return request(endpoint, JSON.stringify(body), { "Content-Type": "application/json" });
+  }
+  function request(url, body, headers) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, 10000) : null;
-    return fetch(endpoint, {
-      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    headers["X-CSRFToken"] = csrfToken();
+    headers["Accept"] = "application/json";
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: body, headers: headers,
       signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
@@ -225,34 +239,46 @@
     retryTimer = setTimeout(flush, delay);
   }
 
+  // What waits, one at a time: the answers first (oldest first), then the upvotes as made.
+  function nextJob() {
+    var qid = oldestWaiting();
+    if (qid !== undefined) { return answerJob(qid); }
+    var key = Object.keys(upvotes)[0];
+    return key === undefined ? null : upvoteJob(key);
+  }
+  function answerJob(qid) {
+    var vote = outbox[qid];
+    return {
+      wait: function () { vote.waited = true; save(); indicate(qid); },
+      start: function () { sending[qid] = vote.vote_id; indicate(qid); },
+      stop: function () { delete sending[qid]; },
+      send: function () { return send(qid, vote); },
+      settle: function (ack) { settle(qid, vote, ack); },
+    };
+  }
+
   function flush() {
     if (flushing) { return; }
     clearTimeout(retryTimer);
     retryTimer = null;
-    var qid = oldestWaiting();
-    if (qid === undefined) { failures = 0; return; }
-    var vote = outbox[qid];
+    var job = nextJob();
+    if (!job) { failures = 0; return; }
     if (navigator.onLine === false) {  // surely offline: the `online` event starts again
-      vote.waited = true;
-      save();
-      indicate(qid);
+      job.wait();
       return;
     }
     flushing = true;
-    sending[qid] = vote.vote_id;
-    indicate(qid);
-    send(qid, vote).then(function (ack) {
+    job.start();
+    job.send().then(function (ack) {
       flushing = false;
-      delete sending[qid];
+      job.stop();
       if (!ack) {
-        vote.waited = true;
-        save();
-        indicate(qid);
+        job.wait();
         retryLater();
         return;
       }
       failures = 0;
-      settle(qid, vote, ack);
+      job.settle(ack);
       flush();
     });
   }
@@ -282,6 +308,91 @@
     indicate(qid);
   }
 
+  // --- Upvotes ---
+  var upvoteSending = {};  // key -> on its way now
+  var upvoted = {};        // key -> the server has it (since the page was drawn)
+
+  function upvoteButton(key) {
+    var idea = JSON.parse(key);
+    var items = root.querySelectorAll(".ideas[data-question='" + idea[0] + "'] li[data-ref]");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-ref") === idea[1]) { return items[i].querySelector(".upvote-form button"); }
+    }
+    return null;
+  }
+
+  function indicateUpvote(key) {
+    var button = upvoteButton(key);
+    if (!button) { return; }
+    var state;
+    var text;
+    if (upvotes[key]) {
+      state = upvoteSending[key] && !upvotes[key].waited ? "sending" : "waiting";
+      text = says(state);
+    } else if (upvoteNotices[key] !== undefined) {
+      state = "not-counted";
+      text = says("not-counted") + (upvoteNotices[key] ? ": " + upvoteNotices[key] : "");
+    } else if (upvoted[key]) {
+      state = "saved";
+      text = says("upvoted") + " ✓";
+    } else {
+      return;  // as the server drew it
+    }
+    button.disabled = true;  // one upvote an idea: nothing to press again
+    button.setAttribute("data-vote-state", state);
+    if (button.textContent !== text) { button.textContent = text; }
+    button.classList.toggle("error", state === "not-counted");
+    button.classList.toggle("pending", state === "waiting" || state === "sending");
+  }
+
+  // The ideas as the server drew them (the page, or a refresh): a button it draws enabled
+  // may be pressed again, so what kept it from counting before no longer stands there.
+  function upvotesDrawn() {
+    Object.keys(upvoteNotices).forEach(function (key) {
+      var button = upvoteButton(key);
+      if (button && !button.disabled) { delete upvoteNotices[key]; }
+    });
+    save();
+    Object.keys(upvotes).concat(Object.keys(upvoteNotices), Object.keys(upvoted)).forEach(indicateUpvote);
+  }
+
+  function sendUpvote(entry) {
+    var body = { question: entry.question, ref: entry.ref };
+    var viaSocket = !socket.connected ? Promise.resolve(null) : new Promise(function (resolve) {
+      socket.timeout(8000).emit("upvote", body, function (err, ack) { resolve(err || !ack ? null : ack); });
+    });
+    return viaSocket.then(function (ack) {
+      if (ack && ack.code === "rate_limited") { return null; }
+      if (ack && !(ack.ok === false && ack.code === "not_joined")) { return ack; }
+      var form = new FormData();
+      form.append("ref", entry.ref);
+      return request(entry.url, form, {});  // the form's own address, answered in JSON
+    });
+  }
+
+  function settleUpvote(key, entry, ack) {
+    if (upvotes[key] === entry) { delete upvotes[key]; }
+    if (ack.ok || ack.code === "already_upvoted") {  // already: sent before, its answer lost
+      delete upvoteNotices[key];
+      upvoted[key] = true;
+    } else {
+      upvoteNotices[key] = ack.error || "";
+    }
+    save();
+    indicateUpvote(key);
+  }
+
+  function upvoteJob(key) {
+    var entry = upvotes[key];
+    return {
+      wait: function () { entry.waited = true; save(); indicateUpvote(key); },
+      start: function () { upvoteSending[key] = true; indicateUpvote(key); },
+      stop: function () { delete upvoteSending[key]; },
+      send: function () { return sendUpvote(entry); },
+      settle: function (ack) { settleUpvote(key, entry, ack); },
+    };
+  }
+
   // The service worker's copy of the page and its questions is what a reload while offline
   // shows: after an answer is stored it fetches them again, so that copy has the answer.
   var worker = null;  // the active service worker, once registered
@@ -303,6 +414,21 @@
     flush();
   });
 
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("upvote-form")) { return; }
+    event.preventDefault();  // never the browser's own post: offline it shows an error page
+    var question = form.closest(".ideas").getAttribute("data-question");
+    var ref = form.querySelector("input[name=ref]").value;
+    var key = JSON.stringify([question, ref]);
+    if (upvotes[key]) { return; }  // waiting already
+    upvotes[key] = { question: question, ref: ref, url: form.getAttribute("action"), waited: false };
+    delete upvoteNotices[key];
+    save();
+    indicateUpvote(key);
+    flush();
+  });
+
   function edited(event) {
     var form = event.target.closest && event.target.closest("form.answer-form");
     if (form) { indicate(form.getAttribute("data-question")); }
@@ -318,6 +444,7 @@
       if (!form || signature(fieldsOf(form, true)) !== confirmed[qid]) { delete confirmed[qid]; }
     });
     indicateAll();
+    upvotesDrawn();
   });
 
   socket.on("connect", function () { failures = 0; flush(); });
@@ -338,6 +465,7 @@
     if (form) { fill(form, outbox[qid].fields); }
   });
   indicateAll();
+  upvotesDrawn();
   flush();
 
   if ("serviceWorker" in navigator && window.isSecureContext) {

@@ -9,7 +9,7 @@
   var connection = document.getElementById("connection");
   var lastSeq = 0;
   var dirty = {};
-  var socket = io({ reconnectionDelayMax: 5000 });
+  var socket = window.WorkshopLive.socket({ reconnectionDelayMax: 5000 });
 
   // What the fragment draws of the state: the questions as they stand, and the slide the
   // projector shares with the phones. Only a change of these fetches the fragment again; a
@@ -125,24 +125,7 @@
   }
   updateAllPoints();
 
-  // Upvotes: over Socket.IO when connected, else the form posts.
-  root.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.classList.contains("upvote-form") || !socket.connected) { return; }
-    event.preventDefault();
-    var box = form.closest(".ideas");
-    var button = form.querySelector("button");
-    var ref = form.querySelector("input[name=ref]").value;
-    socket.timeout(10000).emit("upvote", { question: box.getAttribute("data-question"), ref: ref }, function (err, ack) {
-      if (err) { form.submit(); return; }
-      if (ack.ok || ack.code === "already_upvoted") {
-        button.textContent = root.getAttribute("data-upvoted") + " ✓";
-        button.disabled = true;
-      } else {
-        button.textContent = ack.error;
-      }
-    });
-  });
+  // Upvotes are sent by offline.js too: kept on the phone until the server has them.
 
   // New ideas: the server says how many there are; the list is fetched when asked for, so a
   // hall of phones is not sent every idea as it arrives.

@@ -19,21 +19,23 @@
     box.hidden = !message;
   }
 
-  function post(url) {
-    var body = new FormData();
-    body.append("csrf_token", token);
+  // A control's post (or a run page's form, its fields in `body`): true once the server did
+  // it; what it changes comes back as the push, to this page and every other screen.
+  function post(url, body) {
+    if (!body) { body = new FormData(); body.append("csrf_token", token); }
     return fetch(url, { method: "POST", body: body, credentials: "same-origin",
                         headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 204) { say(""); return; }
-        if (response.redirected) { window.location.reload(); return; }  // signed out: the login page
-        return response.json().then(function (j) { say(j.error || words.failed); },
-                                    function () { say(words.failed); });
+        if (response.status === 204) { say(""); return true; }
+        if (response.redirected) { window.location.reload(); return false; }  // signed out: the login page
+        return response.json().then(function (j) { say(j.error || words.failed); return false; },
+                                    function () { say(words.failed); return false; });
       })
-      .catch(function () { say(words.offline); });
+      .catch(function () { say(words.offline); return false; });
   }
 
   var controls = {
+    post: post,
     next: function () { return post(root.getAttribute("data-move").replace("__MOVE__", "next")); },
     previous: function () { return post(root.getAttribute("data-move").replace("__MOVE__", "previous")); },
     show: function (key) { return post(root.getAttribute("data-show").replace("__STEP__", encodeURIComponent(key))); },
@@ -93,29 +95,14 @@
       line.textContent = (shown.length > 1 ? data.questions[q.id] + ": " : "") + r.respondents + "/" + r.participants + " " + words.answers;
       answers.appendChild(line);
     });
-    markCards();
     if (window.WorkshopCountdown) { window.WorkshopCountdown.tick(); }
   }
-  // The run page's question cards: their status and whether they are on the projector or
-  // revealed follow the push too (a key opened the exercise, not a reload).
-  function markCards() {
-    state.questions.forEach(function (q) {
-      var card = document.querySelector(".question-control[data-question='" + q.id + "']");
-      if (!card) { return; }
-      card.setAttribute("data-revealed", q.revealed ? "1" : "0");
-      card.setAttribute("data-projected", state.projected === q.id ? "1" : "0");
-      var status = card.querySelector(".status");
-      if (status && words[q.status]) { status.className = "status status-" + q.status; status.textContent = words[q.status]; }
-    });
-  }
+  // (The run page's question cards are console.js's: the same pushes, on the same socket.)
 
-  var socket = io();
-  socket.on("connect", function () {
-    socket.emit("screen:watch", { code: root.getAttribute("data-code") }, function (ack) {
-      if (!ack || !ack.ok) { return; }
-      ack.results.forEach(function (r) { latest[r.question] = r; });
-      onState(ack.state);
-    });
+  var socket = window.WorkshopLive.watch(root.getAttribute("data-code"), function (ack) {
+    if (!ack || !ack.ok) { return; }
+    ack.results.forEach(function (r) { latest[r.question] = r; });
+    onState(ack.state);
   });
   function onState(s) {
     if (state && state.seq > s.seq) { return; }

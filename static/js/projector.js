@@ -11,7 +11,7 @@
   var state = null;
   var latest = {};
   var slides = JSON.parse(document.getElementById("proj-slides").textContent || "{}");
-  var socket = io({ reconnectionDelayMax: 3000 });
+  var socket = window.WorkshopLive.socket({ reconnectionDelayMax: 3000 });
   var types = window.WorkshopTypes, clear = types.clear, add = types.add;
 
   function el(id) { return document.getElementById(id); }

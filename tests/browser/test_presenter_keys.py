@@ -122,15 +122,38 @@ def open_projector(page, url, code):
     return page.locator("#projector")
 
 
+def socket_connections(page) -> int:
+    """The Socket.IO connections the page's scripts opened (each io() call is one)."""
+    return page.evaluate("window.__probe.sockets.length")
+
+
+def card(page, question_id):
+    return page.locator(f".question-control[data-question={question_id}]")
+
+
+def expect_card(page, question_id, status, buttons, revealed=False, on_screen=False):
+    """The run page's card for the question says this, and shows these buttons, in order."""
+    section = card(page, question_id)
+    expect(section.locator(".status")).to_have_text(status)
+    expect(section.locator(".actions button:visible")).to_have_text(buttons)
+    expect(section.locator(".results-state")).to_have_text("Resultatene vises" if revealed else "Resultatene er skjult")
+    if on_screen:
+        expect(section.locator(".on-screen-note")).to_be_visible()
+    else:
+        expect(section.locator(".on-screen-note")).to_be_hidden()
+
+
 @pytest.fixture
 def laptop(open_context):
     return open_context(viewport={"width": 1280, "height": 720}).new_page()
 
 
 def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_following(
-        live_server, laptop, projector, open_context, output_path):
+        live_server, laptop, projector, facilitator, open_context, output_path):
     url = live_server.url
     keys = 0
+    websockets = []  # the run page's real connections, as the server sees them
+    laptop.on("websocket", lambda ws: websockets.append(ws.url) if "/socket.io/" in ws.url else None)
     # Sign in (typing the secret is no click; Enter sends it) and start the bundled workshop.
     laptop.goto(f"{url}/facilitator/login")
     laptop.locator("input[name=secret]").fill(SECRET)
@@ -150,9 +173,13 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     legend = laptop.locator(".key-legend")
     expect(legend).to_contain_text("→")
     expect(legend).to_contain_text("neste steg")
+    # Its cards, the step buttons, the presenter's view and the keys share one connection.
+    assert socket_connections(laptop) == 1
+    expect_card(laptop, "goals", "Ikke åpnet", ["Åpne", "Vis resultatene", "Vis på projektoren"])
 
     screen = open_projector(projector, url, code)
     expect(screen).to_have_attribute("data-step", "lobby")
+    assert socket_connections(projector) == 1
     phones = [open_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
               for _ in range(2)]
     for n, phone in enumerate(phones, start=1):
@@ -179,6 +206,7 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     view = laptop.context.new_page()
     view.goto(f"{url}/facilitator/runs/{code}/presenter")
     wait_for_ack(view, "screen:watch")
+    assert socket_connections(view) == 1
     expect(view.locator("#presenter-notes")).to_have_text(notes.inner_text())
     expect(view.locator("#presenter-current")).to_contain_text("2/14")
     assert view.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the view scrolls"
@@ -217,6 +245,20 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
         expect(phone.locator("section.question.on-screen")).to_have_count(0)  # the overview: none
     expect(laptop.locator("#presenter-countdown")).to_have_text(re.compile(r"^\d+:\d\d"))
     expect(laptop.locator("#presenter-answers")).to_contain_text("0/2")
+    # The run page's cards follow the key, with no reload: open, counting down, Close.
+    for question_id in ("categories", "goals"):
+        expect_card(laptop, question_id, "Åpen nå", ["Steng", "Vis resultatene", "Vis på projektoren"])
+        expect(card(laptop, question_id).locator(".countdown")).to_have_text(re.compile(r"^\d+:\d\d igjen$"))
+    expect_card(laptop, "fruits", "Ikke åpnet", ["Åpne", "Vis resultatene", "Vis på projektoren"])
+    # A phone answers: its card counts it.
+    expect(card(laptop, "categories").locator(".answer-count")).to_have_text("0")
+    form = phones[0].locator("section.question[data-question=categories] form.answer-form")
+    for option in ("B", "D"):
+        form.locator(f"input[name=option][value={option}]").check()
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".form-message")).to_have_text("Lagret ✓")
+    expect(card(laptop, "categories").locator(".answer-count")).to_have_text("1")
+    phones[0].evaluate("window.scrollTo(0, 0)")  # where the pushes below must leave it
     view = laptop.context.new_page()
     view.goto(f"{url}/facilitator/runs/{code}/presenter")
     wait_for_ack(view, "screen:watch")
@@ -239,10 +281,30 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
         expect(phone.locator("section.question[data-question=fruits]")).to_be_visible()
     expect_on_screen(phones, "fruits")
     expect(projector.locator("#proj-results")).to_have_class(re.compile("hidden-results"))
+    expect_card(laptop, "fruits", "Åpen nå", ["Steng", "Vis resultatene"], on_screen=True)
     laptop.keyboard.press("r")
     expect(projector.locator("#proj-results")).not_to_have_class(re.compile("hidden-results"))
+    expect_card(laptop, "fruits", "Åpen nå", ["Steng", "Skjul resultatene"], revealed=True, on_screen=True)
+    # The cards after these live changes, as the facilitator sees them on a laptop and on a
+    # big screen: the fruit board's on the projector, revealed.
+    for width, height in ((1280, 720), (1920, 1080)):
+        laptop.set_viewport_size({"width": width, "height": height})
+        laptop.evaluate("document.querySelector('.question-control[data-question=fruits]')"
+                        ".scrollIntoView({block: 'end'})")
+        shoot(laptop, output_path, f"run-cards-{width}x{height}.png", full_page=False)
+    laptop.set_viewport_size({"width": 1280, "height": 720})
     laptop.keyboard.press("R")
     expect(projector.locator("#proj-results")).to_have_class(re.compile("hidden-results"))
+    expect_card(laptop, "fruits", "Åpen nå", ["Steng", "Vis resultatene"], on_screen=True)
+    # Another facilitator (a second tab, the remote) closes and reveals a question: this page's
+    # card says so too.
+    facilitator_action(live_server, facilitator, code, "questions/goals/close")
+    facilitator_action(live_server, facilitator, code, "questions/goals/reveal")
+    expect_card(laptop, "goals", "Stengt", ["Åpne igjen", "Skjul resultatene", "Vis på projektoren"], revealed=True)
+    expect(card(laptop, "goals").locator(".countdown")).to_have_text("")
+    # The card's own button does it without reloading the page, and says what it did.
+    card(laptop, "goals").get_by_role("button", name="Skjul resultatene").click()
+    expect_card(laptop, "goals", "Stengt", ["Åpne igjen", "Vis resultatene", "Vis på projektoren"])
     # → the plan, the last step; → again stays there.
     laptop.keyboard.press("ArrowRight")
     expect(screen).to_have_attribute("data-step", "plan")
@@ -270,9 +332,11 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
         shoot(phone, output_path, name, full_page=False)
     laptop.keyboard.press("l")
     expect(screen).to_have_attribute("data-step", "lobby")
+    expect(card(laptop, "fruits").locator(".on-screen-note")).to_be_hidden()
     shoot(laptop, output_path, "run-page-1280x720.png")
     for page in [laptop, projector, *phones]:
         assert_not_reloaded(page)
+    assert socket_connections(laptop) == 1 and len(websockets) == 1, websockets
 
 
 def test_the_phone_remote_drives_the_projector(live_server, facilitator, projector, open_context, output_path):
@@ -285,6 +349,7 @@ def test_the_phone_remote_drives_the_projector(live_server, facilitator, project
     remote = context.new_page()
     remote.goto(f"{url}/facilitator/runs/{code}/remote")
     wait_for_ack(remote, "screen:watch")
+    assert socket_connections(remote) == 1
     mark_loaded(remote)
     current = remote.locator("#presenter-current")
     expect(current).to_contain_text("Lobby")

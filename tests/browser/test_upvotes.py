@@ -10,12 +10,14 @@ top without a reload.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
 from ..serverproc import create_run, csrf_token, facilitator_action, join_participant
 from .test_board_and_plan import answer, participant_cookies
+from .test_offline_answers import wait_until_cached
 from .test_phone_and_projector import (
     assert_not_reloaded,
     mark_loaded,
@@ -173,3 +175,72 @@ def test_a_phone_is_told_of_one_new_idea_and_of_two_in_the_right_number(live_ser
         facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")
         expect(notice).to_be_visible()
         expect(notice).to_contain_text(f"{n} ny idé" if n == 1 else f"{n} nye ideer")
+
+
+def stored_upvotes(server, code):
+    path = server.env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT u.participant_id, u.ref FROM upvote u JOIN run r ON r.id = u.run_id WHERE r.code = ?",
+            (code,)).fetchall()
+
+
+def test_an_upvote_made_offline_waits_on_the_phone_and_counts_once_back_online(
+        live_server, facilitator, open_context, output_path):
+    url = live_server.url
+    code = create_run(live_server, facilitator)
+    facilitator_action(live_server, facilitator, code, "questions/needs/open")
+    sessions = {}
+    for name, group, text in PEOPLE:
+        sessions[name] = join_participant(live_server, code, group, name)
+        answer(live_server, sessions[name], code, "needs", {"entry": [text]})
+    facilitator_action(live_server, facilitator, code, "moderation/needs/approve-all")
+    context = open_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                           is_mobile=True, has_touch=True)
+    context.add_cookies(participant_cookies(live_server, sessions["Ola"]))
+    page = context.new_page()
+    page.goto(f"{url}/r/{code}")
+    wait_for_ack(page, "participant:join")
+    # participant.js, phone_help.js and offline.js share one connection.
+    assert page.evaluate("window.__probe.sockets.length") == 1
+    wait_until_cached(page)
+
+    def button(text):
+        idea = page.locator(".ideas li[data-ref]", has=page.locator(".idea-text", has_text=text))
+        return idea.locator(".upvote-form button")
+
+    context.set_offline(True)
+    expect(page.locator("#connection")).to_contain_text("Frakoblet")
+    button(KARI).click()
+    expect(button(KARI)).to_have_text("Venter på å sendes")
+    expect(button(KARI)).to_be_disabled()
+    assert page.url.endswith(f"/r/{code}"), "the form posted: the browser's error page"
+    button(KARI).scroll_into_view_if_needed()
+    screenshot(page, output_path, "upvote-waiting-390x844.png")
+    page.set_viewport_size({"width": 320, "height": 640})
+    button(KARI).scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, output_path, "upvote-waiting-320x640.png")
+    page.reload()  # offline: the service worker's copy; the upvote waits in the phone's storage
+    expect(button(KARI)).to_have_text("Venter på å sendes")
+    assert stored_upvotes(live_server, code) == []
+
+    context.set_offline(False)
+    expect(button(KARI)).to_have_text("Stemt ✓", timeout=15_000)
+    expect(button(KARI)).to_be_disabled()
+    assert len(stored_upvotes(live_server, code)) == 1
+    assert page.url.endswith(f"/r/{code}")
+
+    # One made offline to a question that closed meanwhile: not counted, and the button says why.
+    context.set_offline(True)
+    expect(page.locator("#connection")).to_contain_text("Frakoblet")
+    button(NILS).click()
+    expect(button(NILS)).to_have_text("Venter på å sendes")
+    facilitator_action(live_server, facilitator, code, "questions/needs/close")
+    context.set_offline(False)
+    expect(button(NILS)).to_have_text("Ikke telt: Spørsmålet er stengt.", timeout=15_000)
+    expect(button(NILS)).to_be_disabled()
+    expect(button(KARI)).to_have_text("Stemt ✓")
+    assert len(stored_upvotes(live_server, code)) == 1
+    assert page.url.endswith(f"/r/{code}")
+    screenshot(page, output_path, "upvote-not-counted-320x640.png")

@@ -122,3 +122,53 @@ def test_the_presenter_page_has_the_view_and_the_keys(facilitator, client, run_c
     assert presenter_data(page)["notes"]["why"]
     assert "/facilitator/login" in client.get(f"/facilitator/runs/{run_code}/presenter").location
     assert facilitator.get("/facilitator/runs/NOSUCH/presenter").status_code == 404
+
+
+def card_of(page, question_id):
+    """One question's card on the run page, as served."""
+    return re.search(rf'<section class="card question-control" data-question="{question_id}".*?</section>',
+                     page, re.S).group(0)
+
+
+def buttons_shown(card):
+    """The labels of the card's buttons that are not hidden, in order."""
+    forms = re.findall(r'<form [^>]*data-action="\w+"[^>]*?( hidden)?>.*?<button[^>]*>([^<]*)</button>', card, re.S)
+    return [label for hidden, label in forms if not hidden]
+
+
+def test_the_run_pages_cards_say_what_is_true_and_each_button_posts_without_a_script(facilitator, run_code):
+    page = facilitator.get(f"/facilitator/runs/{run_code}").get_data(as_text=True)
+    goals = card_of(page, "goals")
+    assert ">Ikke åpnet<" in goals and "Resultatene er skjult" in goals
+    assert buttons_shown(goals) == ["Åpne", "Vis resultatene", "Vis på projektoren"]
+    # The lobby is on the projector, not the first question (which the run "projects" from
+    # the start): no card says it is on the projector.
+    assert 'data-on-screen="1"' not in page
+    assert 'name="top"' in card_of(page, "fruits")  # how many goals the fruit board places
+
+    # Without JavaScript each button posts and the page comes back, as the push draws it.
+    for action in ("open", "reveal"):
+        response = facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/{action}")
+        assert response.status_code == 302 and response.location.endswith(f"/facilitator/runs/{run_code}")
+    goals = card_of(facilitator.get(f"/facilitator/runs/{run_code}").get_data(as_text=True), "goals")
+    assert 'data-status="open"' in goals and ">Åpen nå<" in goals and "Resultatene vises" in goals
+    assert 'data-on-screen="1"' in goals and re.search(r'data-closes-at="\d{13}"', goals)
+    assert buttons_shown(goals) == ["Steng", "Skjul resultatene"]  # it is on the projector already
+
+    facilitator.post(f"/facilitator/runs/{run_code}/projector/lobby")
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/goals/close")
+    page = facilitator.get(f"/facilitator/runs/{run_code}").get_data(as_text=True)
+    goals = card_of(page, "goals")
+    assert ">Stengt<" in goals and 'data-on-screen="0"' in goals and 'data-closes-at=""' in goals
+    assert buttons_shown(goals) == ["Åpne igjen", "Skjul resultatene", "Vis på projektoren"]
+    # The page's script draws the cards again from the pushes with these same words.
+    words = json.loads(re.search(r'<script type="application/json" id="card-words">(.*?)</script>', page, re.S).group(1))
+    assert words["actions"]["open"] == {"draft": "Åpne", "closed": "Åpne igjen"}
+    assert words["status"] == {"draft": "Ikke åpnet", "open": "Åpen nå", "closed": "Stengt"}
+
+
+def test_opening_every_question_answers_a_script_with_204(app, facilitator, run_code):
+    response = facilitator.post(f"/facilitator/runs/{run_code}/open-all", headers={"Accept": "application/json"})
+    assert response.status_code == 204
+    assert status_of(app, run_code, "goals") == "open"
+    assert facilitator.post(f"/facilitator/runs/{run_code}/open-all").status_code == 302

@@ -73,3 +73,31 @@ def test_points_question_refuses_more_than_the_budget(app, facilitator):
     with app.app_context():
         result = services.results.results(services.runs.run_by_code(code), "attention")
     assert {o["key"]: o["points_total"] for o in result["options"]}["fuel_transport"] == 20
+
+
+def test_an_upvote_the_phones_script_sends_is_answered_in_json_and_counted_once(app, facilitator, run_code):
+    # offline.js sends an upvote that waited offline to the form's address when its socket is
+    # down: never a page or a redirect, and a resend (its first answer lost) counts once.
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/needs/open")
+    author = join(app.test_client(), run_code, "Bord 1")
+    author.post(f"/r/{run_code}/answer/needs", data={"entry": ["Flere eksempler"]})
+    approve_texts(facilitator, run_code)
+    voter = join(app.test_client(), run_code, "Bord 2")
+    with app.app_context():
+        ref = services.results.results(services.runs.run_by_code(run_code), "needs")["ideas"][0]["ref"]
+    scripted = {"Accept": "application/json"}
+    url = f"/r/{run_code}/upvote/needs"
+    first = voter.post(url, data={"ref": ref}, headers=scripted)
+    assert first.status_code == 200 and first.get_json() == {"ok": True, "ref": ref}
+    again = voter.post(url, data={"ref": ref}, headers=scripted)
+    assert again.status_code == 409 and again.get_json()["code"] == "already_upvoted"
+    own = author.post(url, data={"ref": ref}, headers=scripted).get_json()
+    assert own["code"] == "own_idea" and own["error"] == "Du kan ikke stemme på din egen idé."
+    stranger = app.test_client().post(url, data={"ref": ref}, headers=scripted)
+    assert stranger.status_code == 403 and stranger.get_json()["code"] == "not_joined"
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/needs/close")
+    late = join(app.test_client(), run_code, "Bord 3").post(url, data={"ref": ref}, headers=scripted)
+    assert late.status_code == 400 and late.get_json() == {"ok": False, "code": "closed", "error": "Spørsmålet er stengt."}
+    assert app.test_client().post("/r/NOSUCH/upvote/needs", data={"ref": ref}, headers=scripted).status_code == 404
+    with app.app_context():
+        assert db.session.query(Upvote).count() == 1

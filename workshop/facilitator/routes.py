@@ -127,20 +127,12 @@ def create_run():
 def run_console(code: str):
     run = run_or_404(code)
     template = services.runs.template_of(run)
-    states = services.runs.question_states(run)
-    questions = [
-        {"id": q.id, "text": presenter.localized(q.text), "type": q.type, "top": q.top,
-         "draws_items": bool(q.items_from),
-         "status": services.runs.status_of(states[q.id]), "revealed": states[q.id].revealed,
-         "projected": run.projected_question_id == q.id,
-         "closes_at": presenter.epoch_ms(states[q.id].closes_at),
-         "answers": services.votes.answer_count(run, q.id)}
-        for q in template.questions
-    ]
+    words = presenter.card_words()
     return render_template(
         "facilitator/run.html", run=run, code=format_code(run.code),
         join_address=join_address_view(url_for(".run_console", code=run.code), run),
-        title=presenter.localized(template.title), questions=questions, form=ActionForm(),
+        title=presenter.localized(template.title), questions=presenter.run_cards(run, words),
+        card_words=words, form=ActionForm(),
         participants=services.joining.participant_count(run), rehearse_form=RehearseForm(),
         confirm_form=ConfirmCodeForm(), moderation=presenter.moderation_page(run),
         steps=presenter.step_buttons(run), presenter=presenter.presenter_view(run),
@@ -241,6 +233,8 @@ def presenter_page(code: str):
 def open_all(code: str):
     run = run_or_404(code)
     services.exercise.open_all(run)
+    if _wants_json():
+        return "", 204
     return redirect(url_for(".run_console", code=run.code))
 
 

@@ -188,9 +188,14 @@ def vote(code: str):
         services.votes.submit_answer(
             participant, data.get("question"), normalize_fields(data.get("fields")), data["vote_id"])
     except AnswerError as error:
-        status = {"run_ended": 404, "not_joined": 403, "rate_limited": 429}.get(error.code, 400)
-        return jsonify(ok=False, code=error.code, error=answer_error_message(error)), status
+        return _json_refusal(error)
     return jsonify(ok=True, question=data.get("question"), vote_id=data["vote_id"])
+
+
+def _json_refusal(error: AnswerError):
+    """A refusal as the phone's script reads it: the code it acts on, the words it shows."""
+    status = {"run_ended": 404, "not_joined": 403, "rate_limited": 429, "already_upvoted": 409}.get(error.code, 400)
+    return jsonify(ok=False, code=error.code, error=answer_error_message(error)), status
 
 
 def service_worker():
@@ -201,9 +206,31 @@ def service_worker():
 
 
 def upvote(code: str, question_id: str):
+    if request.accept_mimetypes.best == "application/json":
+        return _upvote_in_json(code, question_id)
     return _participant_post(
         code, question_id, lambda p: services.ideas.upvote(p, question_id, request.form.get("ref", "")),
         _("Your upvote is counted."))
+
+
+def _upvote_in_json(code: str, question_id: str):
+    """The form's upvote sent by the phone's script when its socket is down (an upvote that
+    waited offline: offline.js), answered as the Socket.IO upvote is, never with a page or a
+    redirect. Sent twice, it is counted once (already_upvoted)."""
+    run = services.runs.run_by_code(code)
+    participant = _current_participant(run) if run is not None else None
+    ref = request.form.get("ref", "")
+    try:
+        if run is None:
+            raise AnswerError("run_ended")
+        if participant is None:
+            raise AnswerError("not_joined")
+        if not vote_allowed(participant.id, request.remote_addr):
+            raise AnswerError("rate_limited")
+        services.ideas.upvote(participant, question_id, ref)
+    except AnswerError as error:
+        return _json_refusal(error)
+    return jsonify(ok=True, ref=ref)
 
 
 def set_language(lang: str):

@@ -21,7 +21,7 @@ def upvote(participant: Participant, question_id: str, ref: str) -> None:
     if question is None or not question.upvotes:
         raise AnswerError("unknown_question")
     if status_of(_state_for_update(run, question_id)) != "open":
-        raise AnswerError("closed")
+        raise AnswerError("closed", upvote=True)
     if not isinstance(ref, str) or len(ref) > 300:
         raise AnswerError("malformed")
     own_prefix = participant.public_id + ":"
