@@ -544,7 +544,8 @@ PROJECTED_BENEFITS = 5  # the newest of each kind on the big screen (benefits.js
 
 
 def _benefits_projector(result, domain):
-    return {"kinds": _benefit_kinds(result["kinds"], "— " + BENEFIT_META, PROJECTED_BENEFITS)}
+    # who owns it first: a long goal's name is what the big screen cuts
+    return {"kinds": _benefit_kinds(result["kinds"], "{owner_label} · {group} — {goal}", PROJECTED_BENEFITS)}
 
 
 def _benefits_phone(result, domain):

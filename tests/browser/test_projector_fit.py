@@ -77,6 +77,11 @@ FIT = """() => {
     if (ownText && !el.closest("svg")) {
       const size = parseFloat(style.fontSize), wanted = minimum(el) * scale;
       if (size < wanted - 0.5) problems.push(`${name(el)} is ${size.toFixed(1)} px, under ${wanted.toFixed(1)}: ${el.textContent.trim().slice(0, 40)}`);
+      // Text wider than its own box (a figure wider than its column) runs into what is beside
+      // it, and makes each row a page of its own; a box that cuts it shows an ellipsis.
+      if (style.display !== "inline" && style.textOverflow !== "ellipsis" && el.scrollWidth > el.clientWidth + 1) {
+        problems.push(`${name(el)}'s text is ${el.scrollWidth} px wide in a box of ${el.clientWidth}: ${el.textContent.trim().slice(0, 40)}`);
+      }
     }
   }
   for (const word of document.querySelectorAll("#projector svg text")) {

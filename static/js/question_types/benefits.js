@@ -4,22 +4,25 @@
   var types = window.WorkshopTypes;
   var add = types.add;
   var words = types.strings("benefits");
-  var PROJECTED = 5;  // the newest benefits of a kind the big screen has room for; the board has all
+  var PROJECTED = 5;  // the newest benefits of a kind on the big screen (paged when they do not fit); the board has all
 
   function kinds(box, results, heading, limit) {
     var holder = add(box, "div", null, "benefit-kinds");
     holder.id = "benefit-kinds";
+    holder.style.setProperty("--kinds", String(results.kinds.length));  // a column each
     results.kinds.forEach(function (kind) {
       var section = add(holder, "section", null, "benefit-kind");
       section.setAttribute("data-kind", kind.id);
       add(section, heading, kind.label + " (" + kind.benefits.length + ")");
       if (limit && !kind.benefits.length) { add(section, "p", words("none"), "muted"); }
-      var list = add(section, "ul");
+      var list = add(section, "ul", null, limit ? "pager" : null);
       var shown = limit ? kind.benefits.slice(-limit) : kind.benefits;
       shown.forEach(function (b) {
-        var item = add(list, "li");
+        var item = add(list, "li", null, limit ? "page-item" : null);
         add(item, "bdi", b.text);
-        add(item, "span", " — " + b.goal + " · " + b.owner_label + " · " + b.group, "muted");
+        // On the big screen who owns it first: a long goal's name is what gets cut.
+        add(item, "span", limit ? " " + b.owner_label + " · " + b.group + " — " + b.goal
+                                : " — " + b.goal + " · " + b.owner_label + " · " + b.group, "muted");
       });
       if (shown.length < kind.benefits.length) {
         add(section, "p", "+ " + (kind.benefits.length - shown.length) + " " + words("more"), "muted");

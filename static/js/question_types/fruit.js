@@ -23,6 +23,10 @@
     // cards beside it (the board page has where each table placed each goal).
     projector: function (box, groups, r, t) {
       var board = add(box, "div", null, "fruit-board proj-fruit-board");
+      // Every box on the screen (a file has 2 to 6): up to three in a row, four as 2x2.
+      var boxes = r.results.quadrants.length, columns = boxes === 4 ? 2 : Math.min(boxes, 3);
+      board.style.setProperty("--columns", String(columns));
+      board.style.setProperty("--rows", String(Math.ceil(boxes / columns)));
       r.results.quadrants.forEach(function (q) {
         var cell = add(board, "div", null, "fruit-box fruit-" + q.id);
         cell.setAttribute("data-box", q.id);
@@ -33,7 +37,7 @@
           if (o.place !== q.id) { return; }
           var item = add(list, "li", null, "page-item");
           item.setAttribute("data-key", o.key);
-          add(item, "strong", o.label);
+          add(item, "strong", o.label, "fruit-goal");
           add(item, "span", " " + o.places[q.id] + "/" + o.count, "num");
           if (o.divided) { add(item, "span", " " + t("divided"), "level-tag"); }
         });

@@ -52,6 +52,27 @@
       label.style.setProperty("--share", (top ? (Number(o.figure) || 0) / top * 100 : 0) + "%");
       cells(o).forEach(function (cell) { add(row, "td", cell, "num"); });
     });
+    fitFigureColumns(table);
+  }
+
+  // Each figure column as wide as its widest figure ("2 førsteplasser" in Norwegian), measured
+  // over every row before the pages hide some: a figure is never cut or run into the next one
+  // (a row wider than its page would be a page of its own), and every page keeps the columns.
+  function fitFigureColumns(table) {
+    var widths = [], wider = false;
+    Array.prototype.forEach.call(table.rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, n) {
+        if (cell.tagName !== "TD") { return; }
+        widths[n] = Math.max(widths[n] || cell.offsetWidth, Math.ceil(cell.scrollWidth) + 1);
+        wider = wider || widths[n] > cell.offsetWidth;
+      });
+    });
+    if (!wider) { return; }
+    Array.prototype.forEach.call(table.rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, n) {
+        if (widths[n]) { cell.style.width = widths[n] + "px"; }
+      });
+    });
   }
 
   // Each table's answer, a card per table, paged. `ordered`: the answer is a ranking (1., 2.);

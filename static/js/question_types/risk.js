@@ -37,8 +37,9 @@
         var td = add(tr, "td", null, "risk-cell risk-" + level(likelihood * consequence));
         td.setAttribute("data-l", likelihood);
         td.setAttribute("data-c", consequence);
+        var items = add(td, "div", null, "risk-cell-items");
         options.forEach(function (o) {
-          if (o.cell[0] === likelihood && o.cell[1] === consequence) { badge(td, o); }
+          if (o.cell[0] === likelihood && o.cell[1] === consequence) { badge(items, o); }
         });
       });
     });
@@ -48,6 +49,22 @@
     var foot = add(body, "tr");
     add(foot, "td"); add(foot, "td");
     add(foot, "th", words("consequence"), "risk-axis").setAttribute("colspan", String(results.scale.length));
+  }
+
+  // On the big screen a cell has room for a few badges at the back row's size: when more
+  // items share it, the last ones make way for "+N" (each item's cell is in the list beside).
+  function fitCells(table) {
+    Array.prototype.forEach.call(table.querySelectorAll(".risk-cell-items"), function (items) {
+      var badges = Array.prototype.slice.call(items.querySelectorAll(".risk-badge"));
+      if (items.scrollHeight <= items.clientHeight + 1 || badges.length < 2) { return; }
+      var more = add(items, "span", null, "risk-more");
+      for (var shown = badges.length - 1; shown >= 1; shown--) {
+        badges[shown].hidden = true;
+        more.textContent = "+" + (badges.length - shown);
+        more.title = badges.slice(shown).map(function (b) { return b.textContent + ". " + b.title; }).join("\n");
+        if (items.scrollHeight <= items.clientHeight + 1) { break; }
+      }
+    });
   }
 
   function ranked(results) {
@@ -61,22 +78,25 @@
       var list = add(box, "ul", null, "risk-results");
       rated(results).forEach(function (o) { add(list, "li", line(o)).setAttribute("data-key", o.key); });
     },
-    // The heat map beside the list, on one screen; each table's rating is on the board.
+    // The heat map beside the list, on one screen, the list paged (projector.js) when the
+    // items do not all fit; each table's rating is on the board.
     projector: function (box, groups, r) {
       var holder = add(box, "div", null, "risk-board proj-risk");
       heatMap(holder, r.results);
-      var list = add(holder, "ol", null, "risk-list");
+      fitCells(holder.querySelector(".risk-heat"));
+      var list = add(holder, "ol", null, "risk-list pager");
       list.id = "risk-list";
       ranked(r.results).forEach(function (o) {
-        var item = add(list, "li", null, "risk-row-" + o.level);
+        var item = add(list, "li", null, "page-item risk-row-" + o.level);
         item.setAttribute("data-key", o.key);
         badge(item, o);
         add(item, "span", " " + o.label + " ", "risk-label");
-        add(item, "strong", o.cell[0] + " × " + o.cell[1] + " = " + o.score, "num");
-        add(item, "span", " · " + o.agreement_percent + " % " + words("tables"), "muted");
+        var figures = add(item, "span", null, "risk-figures");
+        add(figures, "strong", o.cell[0] + " × " + o.cell[1] + " = " + o.score, "num");
+        add(figures, "span", " · " + o.agreement_percent + " % " + words("tables"), "muted");
         if (o.divided) {
-          item.appendChild(document.createTextNode(" "));
-          add(item, "span", words("divided"), "level-tag");
+          figures.appendChild(document.createTextNode(" "));
+          add(figures, "span", words("divided"), "level-tag");
         }
       });
     }

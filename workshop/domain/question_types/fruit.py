@@ -69,7 +69,9 @@ class Fruit(QuestionType):
             for q in question.quadrants
         ]
         box_labels = {q.id: localize(q.label, lang) for q in question.quadrants}
-        placed = df.groupby(["option", "place"])["participant"].nunique()
+        # As a dict: a lookup in a pandas Series costs ~0.1 ms, and a hall's 20 items x 50
+        # tables x 4 boxes made every results push of the board take half a second.
+        placed = df.groupby(["option", "place"])["participant"].nunique().to_dict()
         for option in question.options:
             places = {b: int(placed.get((option.id, b), 0)) for b in boxes}
             total = sum(places.values())
@@ -95,7 +97,7 @@ class Fruit(QuestionType):
                     for r in reports.itertuples()
                 ],
             })
-        by_group = df.groupby(["group", "option", "place"])["participant"].nunique()
+        by_group = df.groupby(["group", "option", "place"])["participant"].nunique().to_dict()
         labels = {o.id: localize(o.label, lang) for o in question.options}
         for group in result["groups"]:
             answer = []
