@@ -278,7 +278,10 @@ def newcomer_page_version(run: Run, states: dict, now: datetime) -> tuple:
         if status != "draft" and (state.revealed or question.upvotes):
             with_results.append(question.id)
     versions = services.results.results_versions(run, states) if with_results else {}
-    return (tuple(shown), bool(run.board_shared), tuple(versions[q] for q in with_results))
+    # Until revealed the page shows a question's ideas, which no new table changes: the
+    # first phone at each of a hall's 50 tables would otherwise build the page anew.
+    return (tuple(shown), bool(run.board_shared),
+            tuple(versions[q] if states[q].revealed else versions[q]._replace(tables=None) for q in with_results))
 
 
 def _phone_ideas(result: dict, owner: PageOwner, question, revealed: bool) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, literal_column, null, select, union_all
 
@@ -67,16 +68,26 @@ def _versions_statement():
 _VERSIONS = _versions_statement()
 
 
-def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, tuple]:
+class ResultsVersion(NamedTuple):
+    """A summary of what one question's results are built from (results_versions)."""
+
+    answers: tuple | None
+    marks: tuple | None
+    upvotes: tuple | None
+    tables: tuple | None
+    state: tuple
+
+
+def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, ResultsVersion]:
     """Per question, a summary of everything its results are built from: it changes
     whenever they would."""
     found: dict[tuple[str, str | None], tuple] = {}
     for kind, question_id, *summary in db.session.execute(_VERSIONS, {"run_id": run.id}):
         found[kind, question_id] = tuple(summary)
     tables = found.get(("tables", None))
-    return {question_id: (found.get(("answers", question_id)), found.get(("marks", question_id)),
-                          found.get(("upvotes", question_id)), tables,
-                          (state.opened_at, state.revealed))
+    return {question_id: ResultsVersion(found.get(("answers", question_id)), found.get(("marks", question_id)),
+                                        found.get(("upvotes", question_id)), tables,
+                                        (state.opened_at, state.revealed))
             for question_id, state in states.items()}
 
 
