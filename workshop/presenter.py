@@ -264,8 +264,8 @@ def phone_page(run: Run, owner: PageOwner, refused: Refusal | None = None,
 def newcomer_page_version(run: Run, states: dict, now: datetime) -> tuple:
     """Everything phone_page shows of the run itself (not of its owner), as a value that
     changes whenever the page of a participant who has not answered or upvoted would: each
-    question's state (a countdown that has run out counts as closed), whether the board is
-    shared, and what the results and ideas the page shows are built from. Read from the
+    question's state (a countdown that has run out counts as closed), what is shared with the
+    phones, and what the results and ideas the page shows are built from. Read from the
     database, so every process of a scale-out agrees on it."""
     template = services.runs.template_of(run)
     shown, with_results = [], []
@@ -280,7 +280,8 @@ def newcomer_page_version(run: Run, states: dict, now: datetime) -> tuple:
     versions = services.results.results_versions(run, states) if with_results else {}
     # Until revealed the page shows a question's ideas, which no new table changes: the
     # first phone at each of a hall's 50 tables would otherwise build the page anew.
-    return (tuple(shown), bool(run.board_shared),
+    shared = shared_with_phones(run)  # the plan's link needs its file too
+    return (tuple(shown), (shared["board"], shared["plan"]),
             tuple(versions[q] if states[q].revealed else versions[q]._replace(tables=None) for q in with_results))
 
 

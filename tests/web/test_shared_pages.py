@@ -3,6 +3,7 @@ every change of the run shows on the next page a phone fetches, each phone sees 
 name and CSRF token in it, and it is exactly the page the phone would have been rendered alone."""
 
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -171,6 +172,17 @@ def test_sharing_the_board_shows_its_link_to_newcomers(app, facilitator, run_cod
     assert 'class="button small board-link">' in shown and 'class="button small plan-link">' in shown
     facilitator.post(f"/facilitator/runs/{run_code}/board/share", data={"on": "0"})
     assert 'class="button small board-link" hidden' in assert_as_if_alone(phone, run_code)
+
+
+def test_the_plan_link_follows_the_plan_file(app, facilitator, run_code, tmp_path):
+    folder = tmp_path / "questions"
+    shutil.copytree(QUESTIONS, folder)
+    app.config["QUESTIONS_DIR"] = str(folder)
+    facilitator.post(f"/facilitator/runs/{run_code}/board/share", data={"on": "1"})
+    phone = join(app.test_client(), run_code, "Bord 1")
+    assert 'class="button small plan-link">' in page(phone, run_code)
+    (folder / "kontraktsoppfolging.plan.yaml").unlink()  # the plan's wording taken away
+    assert 'class="button small plan-link" hidden' in assert_as_if_alone(phone, run_code)
 
 
 def test_a_phone_in_english_gets_the_page_in_english(app, facilitator, run_code):

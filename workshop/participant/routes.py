@@ -87,7 +87,7 @@ def join(code: str):
     if request.method == "GET" and shared_pages.shareable():
         # The page a whole hall opens at once: the same for every phone but its CSRF token.
         tables = services.joining.groups_of(run)
-        page = shared_pages.render(("join", run.id, run.code, run.created_at), tuple(tables),
+        page = shared_pages.render(("join", run.id, run.code, run.created_at), [t.name for t in tables],
                                    lambda: _join_page(run, JoinForm(), tables), {})
         if page is not None:
             return page

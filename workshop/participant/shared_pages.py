@@ -62,14 +62,14 @@ class _Kept:
     """The pages one app keeps (in its extensions: apps of one process keep their own)."""
 
     def __init__(self) -> None:
-        self.pages: OrderedDict[tuple, tuple[tuple, _SlottedPage]] = OrderedDict()
+        self.pages: OrderedDict[tuple, tuple[object, _SlottedPage]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, version: tuple) -> _SlottedPage | None:
+    def get(self, key: tuple, version: object) -> _SlottedPage | None:
         kept = self.pages.get(key)
         return kept[1] if kept is not None and kept[0] == version else None
 
-    def put(self, key: tuple, version: tuple, page: _SlottedPage) -> None:
+    def put(self, key: tuple, version: object, page: _SlottedPage) -> None:
         with self.lock:
             self.pages[key] = (version, page)
             self.pages.move_to_end(key)
@@ -90,9 +90,10 @@ def shareable() -> bool:
     return "_flashes" not in session and not request.query_string
 
 
-def render(key: tuple, version: tuple, build: Callable[[], str], values: dict[str, str]) -> str | None:
-    """The page `key` names as of `version`, with `values` in its slots (plain text, escaped
-    here), and this request's CSRF token in the CSRF slot. `build()` renders it with
+def render(key: tuple, version: object, build: Callable[[], str], values: dict[str, str]) -> str | None:
+    """The page `key` names as of `version` (a value equal exactly when the page would be),
+    with `values` in its slots (plain text, escaped here), and this request's CSRF token in
+    the CSRF slot. `build()` renders it with
     marker(slot) in each slot, whenever `version` changed. None when the page cannot be
     shared (a template that alters a slot): the caller renders it for this phone."""
     key = (*key, current_language(), request.script_root, request.path)
