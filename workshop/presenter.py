@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from . import services
 from .domain.codes import format_code
 from .domain.question_types import fields_from_items, type_of
 from .domain.questions import localize
-from .models import Run
+from .models import Run, utcnow
 
 
 def sequence() -> int:
@@ -211,24 +213,45 @@ class Refusal:
     message: str
 
 
-def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
-    """Everything the participant's page shows, prepared so the template only renders."""
+@dataclass(frozen=True)
+class PageOwner:
+    """Whose phone page it is: all the page shows of the participant. Participants who have
+    neither answered nor upvoted (a hall that has just joined) differ in the first three only."""
+
+    group: str
+    name: str | None
+    public_id: str
+    answers: dict = field(default_factory=dict)  # question id -> the answer's items
+    upvoted: Callable[[str], set[str]] = lambda _question_id: set()  # question id -> its refs
+
+
+def page_owner(participant) -> PageOwner:
+    return PageOwner(participant.group.name, participant.display_name, participant.public_id,
+                     services.votes.own_answers(participant),
+                     lambda question_id: services.ideas.my_upvotes(participant, question_id))
+
+
+def phone_page(run: Run, owner: PageOwner, refused: Refusal | None = None,
+               states: dict | None = None, now: datetime | None = None) -> dict:
+    """Everything the participant's page shows, prepared so the template only renders.
+    `states` (services.runs.question_states) and `now` when the caller has them: the page is
+    then what newcomer_page_version describes."""
     lang = current_language()
     template = services.runs.template_of(run)
-    states = services.runs.question_states(run)
-    answers = services.votes.own_answers(participant)
+    states = services.runs.question_states(run) if states is None else states
+    now = now or utcnow()
     step = services.steps.current(run)
     on_screen = services.steps.on_screen_question(step)
     slide = services.steps.on_phones(run, step)
     questions = []
     versions = None
-    for number, question in enumerate(services.runs.questions_of(run), start=1):
+    for number, question in enumerate(services.runs.questions_of(run, states), start=1):
         state = states[question.id]
-        status = services.runs.status_of(state)
+        status = services.runs.status_of(state, now)
         if status == "draft":
             continue
         kept = refused.fields if refused and refused.question_id == question.id and status == "open" else None
-        phone = phone_question(question, lang, answers.get(question.id, []), number, kept)
+        phone = phone_question(question, lang, owner.answers.get(question.id, []), number, kept)
         if refused and refused.question_id == question.id:
             phone["error"] = refused.message
         result = None
@@ -241,7 +264,7 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
             # The newest texts, as the live pushes carry: not a hall's 2,000 to a phone.
             revealed=state.revealed,
             results=_trimmed(result, PHONE_ENTRIES, PHONE_IDEAS) if state.revealed else None,
-            ideas=_phone_ideas(result, participant, question, state.revealed)
+            ideas=_phone_ideas(result, owner, question, state.revealed)
             if question.upvotes else [],
             ideas_total=len(result["ideas"]) if question.upvotes else 0,
         )
@@ -252,8 +275,9 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
         "code": format_code(run.code),
         "run": run.code,
         "title": localize(template.title, lang),
-        "group": participant.group.name,
-        "name": participant.display_name,
+        "group": owner.group,
+        "name": owner.name,
+        "me": owner.public_id,  # the phone's script tells its own ideas and answers by it
         "questions": questions,
         # "2 of 4 answered" when several questions are open at once (the 10-minute exercise).
         "progress": {"answered": sum(1 for q in open_ones if q["answered"]), "open": len(open_ones)}
@@ -267,10 +291,36 @@ def phone_page(run: Run, participant, refused: Refusal | None = None) -> dict:
     }
 
 
-def _phone_ideas(result: dict, participant, question, revealed: bool) -> list[dict]:
+def newcomer_page_version(run: Run, states: dict, now: datetime) -> tuple:
+    """Everything phone_page shows of the run itself (not of its owner), as a value that
+    changes whenever the page of a participant who has not answered or upvoted would: each
+    question's state (a countdown that has run out counts as closed), what is shared with the
+    phones, and what the results and ideas the page shows are built from. Read from the
+    database, so every process of a scale-out agrees on it."""
+    template = services.runs.template_of(run)
+    shown, with_results = [], []
+    for question in template.questions:
+        state = states[question.id]
+        status = services.runs.status_of(state, now)
+        # The items a question takes from another's answers are fixed when it opens.
+        items = json.dumps(state.items, sort_keys=True) if state.items else None
+        shown.append((question.id, status, state.opened_at, state.closes_at, state.revealed, items))
+        if status != "draft" and (state.revealed or question.upvotes):
+            with_results.append(question.id)
+    versions = services.results.results_versions(run, states) if with_results else {}
+    # Until revealed the page shows a question's ideas, which no new table changes: the
+    # first phone at each of a hall's 50 tables would otherwise build the page anew.
+    shared = shared_with_phones(run)  # the plan's link needs its file too
+    # The step on the projector: its slide for the phones, the question or link marked on them.
+    step = services.steps.current(run).key
+    return (tuple(shown), (shared["board"], shared["plan"]), step,
+            tuple(versions[q] if states[q].revealed else versions[q]._replace(tables=None) for q in with_results))
+
+
+def _phone_ideas(result: dict, owner: PageOwner, question, revealed: bool) -> list[dict]:
     """Others' ideas to upvote; the counts only once results are revealed."""
-    mine = services.ideas.my_upvotes(participant, question.id)
-    own = participant.public_id + ":"
+    mine = owner.upvoted(question.id)
+    own = owner.public_id + ":"
     return [
         {"ref": idea["ref"], "text": idea["text"], "group": idea["group"],
          "votes": idea["votes"] if revealed else None, "answered": idea["answered"],

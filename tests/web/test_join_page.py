@@ -63,11 +63,43 @@ def test_a_phone_joining_a_known_table_does_not_rebuild_the_rooms_results(app, f
         assert "Mal for statusmøte" in page.get_data(as_text=True)
     assert built == []
 
-    # A new table is in the results (every table is listed), so it builds them again.
+    # Until revealed a phone sees the ideas, not the tables: a new table builds nothing.
     join(app.test_client(), run_code, "Bord 2").get(f"/r/{run_code}")
+    assert built == []
+    # Revealed, the results list every table: a new one builds them again, with it.
+    facilitator.post(f"/facilitator/runs/{run_code}/questions/needs/reveal")
+    join(app.test_client(), run_code, "Bord 1").get(f"/r/{run_code}")
+    newcomer = join(app.test_client(), run_code, "Bord 3")
+    built.clear()  # (the join's push to the projector builds its own)
+    newcomer.get(f"/r/{run_code}")
     assert built == ["needs"]
     with app.app_context():
         run = services.runs.run_by_code(run_code)
         versions = services.results.results_versions(run, services.runs.question_states(run))
         groups = services.results.shared_results(run, "needs", "nb", versions["needs"])["groups"]
-    assert [g["name"] for g in groups] == ["Bord 1", "Bord 2"]
+    assert [g["name"] for g in groups] == ["Bord 1", "Bord 2", "Bord 3"]
+
+
+def test_the_lobbys_count_per_table_reads_an_index_not_every_participant(app, run_code):
+    """Every results push counts who joined at which table, ten times a second while a hall
+    joins: scanning every participant once per table took 24 ms a push at 2,000 phones."""
+    from sqlalchemy import event
+
+    from workshop import services
+
+    for table in ("Bord 1", "Bord 2", "Bord 1"):
+        join(app.test_client(), run_code, table)
+    with app.app_context():
+        run = services.runs.run_by_code(run_code)
+        statements = []
+        listener = lambda _c, _cur, statement, parameters, *_: statements.append((statement, parameters))  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            counts = services.joining.table_counts(run)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert counts == [{"name": "Bord 1", "participants": 2}, {"name": "Bord 2", "participants": 1}]
+        (statement, parameters), = statements
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    steps = [row[-1] for row in plan]
+    assert not any(step.startswith("SCAN participant") for step in steps), steps

@@ -23,7 +23,9 @@ from ..domain.answers import AnswerError, normalize_fields
 from ..domain.vote_ids import is_ordered_vote_id
 from ..extensions import limiter
 from ..messages import answer_error_message
+from ..models import utcnow
 from ..ratelimit import vote_allowed
+from . import shared_pages
 from .forms import AnswerForm, CodeForm, JoinForm
 
 
@@ -82,6 +84,13 @@ def join(code: str):
     run = run_or_404(code)
     if _current_participant(run) is not None:
         return redirect(url_for(".run_page", code=run.code))
+    if request.method == "GET" and shared_pages.shareable():
+        # The page a whole hall opens at once: the same for every phone but its CSRF token.
+        tables = services.joining.groups_of(run)
+        page = shared_pages.render(("join", run.id, run.code, run.created_at), [t.name for t in tables],
+                                   lambda: _join_page(run, JoinForm(), tables), {})
+        if page is not None:
+            return page
     form = JoinForm()
     if form.validate_on_submit():
         group_name = (form.new_group.data or "").strip() or (form.group.data or "")
@@ -96,16 +105,19 @@ def join(code: str):
         else:
             remember_participant(run, participant.token)
             return redirect(url_for(".run_page", code=run.code))
+    return _join_page(run, form, services.joining.groups_of(run))
+
+
+def _join_page(run, form: JoinForm, tables: list) -> str:
     # The tables are read only to show them: a join post finds the one typed by its name. They
     # are listed as plain data, not as the form's radio field: rendering 50 tables through
     # WTForms' widgets was most of a hall's join page (benchmarks/README.md, joins).
     chosen = form.group.data
-    tables = [{"name": g.name, "checked": g.name == chosen} for g in services.joining.groups_of(run)]
     template = services.runs.template_of(run)
     return render_template(
         "participant/join.html", form=form, run=run,
         title=presenter.localized(template.title), code=presenter.format_code(run.code),
-        tables=tables,
+        tables=[{"name": t.name, "checked": t.name == chosen} for t in tables],
     )
 
 
@@ -114,10 +126,7 @@ def run_page(code: str):
     participant = _current_participant(run)
     if participant is None:
         return redirect(url_for(".join", code=run.code))
-    return render_template(
-        "participant/run.html", run=run, participant=participant,
-        page=presenter.phone_page(run, participant), form=AnswerForm(),
-    )
+    return _phone_page("participant/run.html", run, participant)
 
 
 def questions_fragment(code: str):
@@ -125,10 +134,33 @@ def questions_fragment(code: str):
     participant = _current_participant(run)
     if participant is None:
         abort(403)
-    return render_template(
-        "participant/_questions.html", page=presenter.phone_page(run, participant), form=AnswerForm(),
-        run=run,
-    )
+    return _phone_page("participant/_questions.html", run, participant)
+
+
+def _phone_page(template_name: str, run, participant) -> str:
+    """The phone's page (or its questions), shared by every phone of the run that has neither
+    answered nor upvoted yet: the whole hall, right after it joined."""
+    if shared_pages.shareable() and not services.votes.answered_or_upvoted(participant):
+        states = services.runs.question_states(run)
+        now = utcnow()  # one moment for the version and the page: a countdown may end between
+        named = bool(participant.display_name)
+
+        def build() -> str:
+            owner = presenter.PageOwner(shared_pages.marker("group"),
+                                        shared_pages.marker("name") if named else None,
+                                        shared_pages.marker("me"))
+            return render_template(template_name, run=run, form=AnswerForm(),
+                                   page=presenter.phone_page(run, owner, states=states, now=now))
+
+        values = {"group": participant.group.name, "me": participant.public_id}
+        if named:
+            values["name"] = participant.display_name
+        page = shared_pages.render((template_name, run.id, run.code, run.created_at, named),
+                                   presenter.newcomer_page_version(run, states, now), build, values)
+        if page is not None:
+            return page
+    return render_template(template_name, run=run, form=AnswerForm(),
+                           page=presenter.phone_page(run, presenter.page_owner(participant)))
 
 
 def _participant_post(code: str, question_id: str, action, done_message: str, refused=None):
@@ -157,12 +189,11 @@ def answer(code: str, question_id: str):
     def refused(run, participant, error):
         # The page again, not a redirect: the refusal beside its question (not in a flash at
         # the top of a long page) and the choices as they were sent, to correct and send again.
-        page = presenter.phone_page(
-            run, participant, presenter.Refusal(question_id, fields, answer_error_message(error)))
+        page = presenter.phone_page(run, presenter.page_owner(participant),
+                                    presenter.Refusal(question_id, fields, answer_error_message(error)))
         if not any(q["error"] for q in page["questions"]):
             flash(answer_error_message(error), "error")  # no such question on the page
-        return render_template("participant/run.html", run=run, participant=participant, page=page,
-                               form=AnswerForm()), 422
+        return render_template("participant/run.html", run=run, page=page, form=AnswerForm()), 422
 
     return _participant_post(
         code, question_id, lambda p: services.votes.submit_answer(p, question_id, fields),

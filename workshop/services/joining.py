@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import changes
 from ..domain.text import TextError, clean_name, name_key
@@ -17,6 +18,12 @@ MAX_GROUP_NAME = 40
 
 
 MAX_DISPLAY_NAME = 40
+
+# Built once (every request of a hall's phones runs them): see services.runs.
+_TABLES = select(Group.id, Group.name).where(Group.run_id == bindparam("run_id")).order_by(Group.name)
+# With the table: the phone's page shows its name.
+_PARTICIPANT_BY_TOKEN = (select(Participant).options(joinedload(Participant.group))
+                         .where(Participant.run_id == bindparam("run_id"), Participant.token == bindparam("token")))
 
 
 class JoinError(ValueError):
@@ -29,8 +36,7 @@ class JoinError(ValueError):
 def groups_of(run: Run) -> list:
     """The run's tables, by name: rows with `id` and `name` (plain columns, not ORM objects:
     every join page of a hall lists them)."""
-    return list(db.session.execute(
-        select(Group.id, Group.name).where(Group.run_id == run.id).order_by(Group.name)))
+    return list(db.session.execute(_TABLES, {"run_id": run.id}))
 
 
 def _typed_name(value: str | None) -> str:
@@ -87,9 +93,7 @@ def _group_named(run: Run, name: str) -> int | None:
 def participant_by_token(run: Run, token: str | None) -> Participant | None:
     if not token or not isinstance(token, str):
         return None
-    return db.session.execute(
-        select(Participant).filter_by(run_id=run.id, token=token)
-    ).scalar_one_or_none()
+    return db.session.execute(_PARTICIPANT_BY_TOKEN, {"run_id": run.id, "token": token}).scalar_one_or_none()
 
 
 def table_counts(run: Run) -> list[dict]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, literal_column, null, select, union_all
 
 from ..domain.aggregate import IdeaMarks
 from ..domain.question_types import aggregate, build_board
@@ -41,26 +42,52 @@ def shared_results(run: Run, question_id: str, lang: str, version: tuple) -> dic
     return result
 
 
-def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, tuple]:
+def _versions_statement():
+    run_id = bindparam("run_id")
+
+    def by_question(kind: str, model, *columns):
+        return (select(literal_column(f"'{kind}'"), model.question_id, func.count(), *columns)
+                .where(model.run_id == run_id).group_by(model.question_id))
+
+    # Marks and upvotes are only added and removed, and each new one is later than every
+    # other: no two different sets of them have the same count and newest time and id (the
+    # id alone can come back: SQLite reuses the highest one once it is deleted).
+    return union_all(
+        by_question("answers", Answer, func.max(Answer.submitted_at), func.max(Answer.id)),
+        by_question("marks", BoardMark, func.max(BoardMark.created_at), func.max(BoardMark.id)),
+        by_question("upvotes", Upvote, func.max(Upvote.created_at), func.max(Upvote.id)),
+        # The tables, not the participants: results list every table, and a phone that joins
+        # without answering changes nothing else in them (each join rebuilt them for a whole
+        # hall). Tables are only added (or all cleared with the questions' states).
+        select(literal_column("'tables'"), null(), func.count(), null(), func.max(Group.id))
+        .where(Group.run_id == run_id),
+    )
+
+
+# One statement, built once: every phone page of a hall that has just joined reads it.
+_VERSIONS = _versions_statement()
+
+
+class ResultsVersion(NamedTuple):
+    """A summary of what one question's results are built from (results_versions)."""
+
+    answers: tuple | None
+    marks: tuple | None
+    upvotes: tuple | None
+    tables: tuple | None
+    state: tuple
+
+
+def results_versions(run: Run, states: Mapping[str, QuestionState]) -> dict[str, ResultsVersion]:
     """Per question, a summary of everything its results are built from: it changes
     whenever they would."""
-    def by_question(model, *columns):
-        rows = db.session.execute(select(model.question_id, func.count(), *columns)
-                                  .where(model.run_id == run.id).group_by(model.question_id))
-        return {row[0]: tuple(row[1:]) for row in rows}
-
-    answers = by_question(Answer, func.max(Answer.submitted_at), func.max(Answer.id))
-    # Marks are only added and removed, and each new one is later than every other: no
-    # two different sets of marks have the same count and newest time.
-    marks = by_question(BoardMark, func.max(BoardMark.created_at), func.max(BoardMark.id))
-    upvotes = by_question(Upvote, func.max(Upvote.id))
-    # The tables, not the participants: results list every table, and a phone that joins
-    # without answering changes nothing else in them (each join rebuilt them for a whole hall).
-    # Tables are only added (or all cleared with the questions' states).
-    tables = tuple(db.session.execute(select(func.count(), func.max(Group.id))
-                                      .where(Group.run_id == run.id)).one())
-    return {question_id: (answers.get(question_id), marks.get(question_id),
-                          upvotes.get(question_id), tables, (state.opened_at, state.revealed))
+    found: dict[tuple[str, str | None], tuple] = {}
+    for kind, question_id, *summary in db.session.execute(_VERSIONS, {"run_id": run.id}):
+        found[kind, question_id] = tuple(summary)
+    tables = found.get(("tables", None))
+    return {question_id: ResultsVersion(found.get(("answers", question_id)), found.get(("marks", question_id)),
+                                        found.get(("upvotes", question_id)), tables,
+                                        (state.opened_at, state.revealed))
             for question_id, state in states.items()}
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
@@ -18,6 +18,11 @@ from ..extensions import db
 from ..models import Answer, BoardMark, Group, Note, Participant, Plan, QuestionState, Run, Setting, Upvote, utcnow
 
 _parsed_templates: dict[tuple[str, datetime], WorkshopTemplate] = {}
+
+# Built once and run with parameters: composing a statement costs more than running it, and
+# every request of a hall's phones runs these (benchmarks/README.md, joins).
+_RUN_BY_CODE = select(Run).where(Run.code == bindparam("code"))
+_STATES = select(QuestionState).where(QuestionState.run_id == bindparam("run_id"))
 
 
 def template_of(run: Run, load_document: Callable[[], dict] | None = None) -> WorkshopTemplate:
@@ -65,8 +70,8 @@ def question_of(run: Run, question_id: str, state: QuestionState | None = None) 
     ))
 
 
-def questions_of(run: Run) -> list[Question]:
-    states = question_states(run)
+def questions_of(run: Run, states: dict[str, QuestionState] | None = None) -> list[Question]:
+    states = question_states(run) if states is None else states
     return [question_of(run, q.id, states[q.id]) for q in template_of(run).questions]
 
 
@@ -74,7 +79,7 @@ def run_by_code(typed_code: str) -> Run | None:
     code = normalize_code(typed_code)
     if not code:
         return None
-    return db.session.execute(select(Run).filter_by(code=code)).scalar_one_or_none()
+    return db.session.execute(_RUN_BY_CODE, {"code": code}).scalar_one_or_none()
 
 
 def all_runs() -> list[Run]:
@@ -82,7 +87,7 @@ def all_runs() -> list[Run]:
 
 
 def question_states(run: Run) -> dict[str, QuestionState]:
-    rows = db.session.execute(select(QuestionState).filter_by(run_id=run.id)).scalars()
+    rows = db.session.execute(_STATES, {"run_id": run.id}).scalars()
     return {qs.question_id: qs for qs in rows}
 
 

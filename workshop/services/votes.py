@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import changes
@@ -18,7 +18,7 @@ from ..domain.text import displayable, displayable_data
 from ..domain.vote_ids import made_at
 from ..extensions import db
 from ..group_commit import GroupCommit
-from ..models import Answer, Group, Participant, QuestionState, Run, utcnow
+from ..models import Answer, Group, Participant, QuestionState, Run, Upvote, utcnow
 from .runs import question_of, status_of, template_of
 
 _log = logging.getLogger(__name__)
@@ -205,6 +205,19 @@ def own_answers(participant: Participant) -> dict[str, list[AnswerItem]]:
         select(Answer).filter_by(participant_id=participant.id)
     ).scalars()
     return {a.question_id: [AnswerItem.from_dict(i) for i in displayable_data(a.items)] for a in rows}
+
+
+_ANSWERED_OR_UPVOTED = select(or_(  # built once: every phone page of a hall asks
+    exists().where(Answer.participant_id == bindparam("participant_id")),
+    exists().where(Upvote.run_id == bindparam("run_id"), Upvote.participant_id == bindparam("participant_id")),
+))
+
+
+def answered_or_upvoted(participant: Participant) -> bool:
+    """Whether the participant has left anything of their own in the run: until then their
+    page is every newcomer's (presenter.PageOwner)."""
+    return bool(db.session.execute(_ANSWERED_OR_UPVOTED, {
+        "participant_id": participant.id, "run_id": participant.run_id}).scalar())
 
 
 def answer_rows(run: Run, question_id: str | None = None) -> list[dict]:
