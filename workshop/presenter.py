@@ -510,16 +510,22 @@ def comparison_page(run: Run, picked: list[str]) -> dict:
         "headings": headings,
         "earlier": [dict(r, label=f"{format_code(r['code'])} · {format_datetime(r['created_at'], 'short')}")
                     for r in data["earlier"]],
-        "questions": [{
-            "id": q["question"], "text": q["text"], "measure": gettext(q["measure"]),
-            "respondents": ["–" if n is None else str(n) for n in q["respondents"]],
-            "rows": [{"label": row["label"], "cells": [shown(c) for c in row["cells"]]} for row in q["rows"]],
-            # The facilitator's page on a phone stacks each row: every figure says its column.
-            "labelled_respondents": _labelled(headings, ["–" if n is None else str(n) for n in q["respondents"]]),
-            "labelled_rows": [{"label": row["label"], "cells": _labelled(headings, [shown(c) for c in row["cells"]])}
-                              for row in q["rows"]],
-        } for q in data["questions"]],
+        "questions": [_compared_question(q, headings, shown) for q in data["questions"]],
         "in_comparisons": run.in_comparisons,
+    }
+
+
+def _compared_question(q: dict, headings: list[str], shown: Callable[[dict | None], str]) -> dict:
+    from flask_babel import gettext
+
+    respondents = ["–" if n is None else str(n) for n in q["respondents"]]
+    rows = [{"label": row["label"], "cells": [shown(c) for c in row["cells"]]} for row in q["rows"]]
+    return {
+        "id": q["question"], "text": q["text"], "measure": gettext(q["measure"]),
+        "respondents": respondents, "rows": rows,
+        # The facilitator's page on a phone stacks each row: every figure says its column.
+        "labelled_respondents": _labelled(headings, respondents),
+        "labelled_rows": [{"label": row["label"], "cells": _labelled(headings, row["cells"])} for row in rows],
     }
 
 

@@ -210,17 +210,23 @@
     });
   }
 
-  function send(qid, vote) {
-    var body = { question: qid, fields: vote.fields, vote_id: vote.vote_id };
+  // Over Socket.IO when connected, else by `overHttp` (the page's own request); null when
+  // neither answered, to try again later.
+  function sendLive(event, body, overHttp) {
     var viaSocket = !socket.connected ? Promise.resolve(null) : new Promise(function (resolve) {
-      socket.timeout(8000).emit("vote", body, function (err, ack) { resolve(err || !ack ? null : ack); });
+      socket.timeout(8000).emit(event, body, function (err, ack) { resolve(err || !ack ? null : ack); });
     });
     return viaSocket.then(function (ack) {
       if (ack && ack.code === "rate_limited") { return null; }
       // A socket that is not (yet) joined: the page's own request says what is true.
       if (ack && !(ack.ok === false && ack.code === "not_joined")) { return ack; }
-      return post(body);
+      return overHttp();
     });
+  }
+
+  function send(qid, vote) {
+    var body = { question: qid, fields: vote.fields, vote_id: vote.vote_id };
+    return sendLive("vote", body, function () { return post(body); });
   }
 
   var flushing = false;
@@ -357,13 +363,7 @@
   }
 
   function sendUpvote(entry) {
-    var body = { question: entry.question, ref: entry.ref };
-    var viaSocket = !socket.connected ? Promise.resolve(null) : new Promise(function (resolve) {
-      socket.timeout(8000).emit("upvote", body, function (err, ack) { resolve(err || !ack ? null : ack); });
-    });
-    return viaSocket.then(function (ack) {
-      if (ack && ack.code === "rate_limited") { return null; }
-      if (ack && !(ack.ok === false && ack.code === "not_joined")) { return ack; }
+    return sendLive("upvote", { question: entry.question, ref: entry.ref }, function () {
       var form = new FormData();
       form.append("ref", entry.ref);
       return request(entry.url, form, {});  // the form's own address, answered in JSON

@@ -204,23 +204,34 @@ def vote(code: str):
     """An answer as JSON from the phone's script ({question, fields, vote_id}), answered as the
     Socket.IO vote is: {"ok": true, ...} or {"ok": false, "code", "error"} in the phone's
     language. Used when the socket is down, so an answer kept offline is sent by plain HTTP."""
+    data = request.get_json(silent=True)
+
+    def submit(participant):
+        if not isinstance(data, dict) or not is_ordered_vote_id(data.get("vote_id")):
+            raise AnswerError("malformed")
+        services.votes.submit_answer(
+            participant, data.get("question"), normalize_fields(data.get("fields")), data["vote_id"])
+        return {"question": data.get("question"), "vote_id": data["vote_id"]}
+
+    return _participant_call_in_json(code, submit)
+
+
+def _participant_call_in_json(code: str, act):
+    """A participant's call from the phone's script when its socket is down, with the live
+    path's rules (joined, within the rate limit): {"ok": true, ...what `act` returns} or the
+    refusal, never a page or a redirect."""
     run = services.runs.run_by_code(code)
     participant = _current_participant(run) if run is not None else None
-    data = request.get_json(silent=True)
     try:
         if run is None:
             raise AnswerError("run_ended")
         if participant is None:
             raise AnswerError("not_joined")
-        if not isinstance(data, dict) or not is_ordered_vote_id(data.get("vote_id")):
-            raise AnswerError("malformed")
         if not vote_allowed(participant.id, request.remote_addr):
             raise AnswerError("rate_limited")
-        services.votes.submit_answer(
-            participant, data.get("question"), normalize_fields(data.get("fields")), data["vote_id"])
+        return jsonify(ok=True, **act(participant))
     except AnswerError as error:
         return _json_refusal(error)
-    return jsonify(ok=True, question=data.get("question"), vote_id=data["vote_id"])
 
 
 def _json_refusal(error: AnswerError):
@@ -246,22 +257,14 @@ def upvote(code: str, question_id: str):
 
 def _upvote_in_json(code: str, question_id: str):
     """The form's upvote sent by the phone's script when its socket is down (an upvote that
-    waited offline: offline.js), answered as the Socket.IO upvote is, never with a page or a
-    redirect. Sent twice, it is counted once (already_upvoted)."""
-    run = services.runs.run_by_code(code)
-    participant = _current_participant(run) if run is not None else None
+    waited offline: offline.js). Sent twice, it is counted once (already_upvoted)."""
     ref = request.form.get("ref", "")
-    try:
-        if run is None:
-            raise AnswerError("run_ended")
-        if participant is None:
-            raise AnswerError("not_joined")
-        if not vote_allowed(participant.id, request.remote_addr):
-            raise AnswerError("rate_limited")
+
+    def upvote_idea(participant):
         services.ideas.upvote(participant, question_id, ref)
-    except AnswerError as error:
-        return _json_refusal(error)
-    return jsonify(ok=True, ref=ref)
+        return {"ref": ref}
+
+    return _participant_call_in_json(code, upvote_idea)
 
 
 def set_language(lang: str):
