@@ -104,6 +104,10 @@ def test_phone_votes_and_projector_counts_it_live(live_server, facilitator, phon
         expect(rows.filter(has_text=goal_label).locator("td").first).to_have_text("1")
     expect(projector.locator("#proj-groups .group-card h3")).to_have_text("Bord 3 (1)")
 
+    # The reveal redraws the phone's questions: the vote still says it is saved there.
+    expect(question).to_have_attribute("data-revealed", "1")
+    expect(message).to_have_class(re.compile(r"\bok\b"))
+    expect(message).to_contain_text("✓")
     message.scroll_into_view_if_needed()
     screenshot(phone, output_path, "phone-saved.png")
     screenshot(phone, output_path, "phone-full.png", full_page=True)
