@@ -71,6 +71,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = 256 * 1024
         self.RATELIMIT_STORAGE_URI = os.environ.get("WORKSHOP_RATELIMIT_STORAGE", "workshop-memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Said, not left to Flask-Limiter: its one Limiter object takes an unset value from the
+        # last app it served, so an app made after one with limits off had none.
+        self.RATELIMIT_ENABLED = True
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
         # Rate limits. A whole room may sit behind one public address (the venue's NAT), so
         # per-address limits are generous and the tight ones are per participant.
