@@ -13,23 +13,28 @@
   var latest = {};
   function el(id) { return document.getElementById(id); }
 
+  var said = 0;  // messages said so far: a success clears only what was said before it was sent
   function say(message) {
+    if (message) { said += 1; }
     var box = el("presenter-error");
     box.textContent = message || "";
     box.hidden = !message;
   }
 
   // A control's post (or a run page's form, its fields in `body`): true once the server did
-  // it; what it changes comes back as the push, to this page and every other screen.
+  // it; what it changes comes back as the push, to this page and every other screen. A key
+  // that fails says the projector did not move; a card's button, that it did not go through.
   function post(url, body) {
+    var failed = body ? words.not_done : words.failed;
+    var before = said;
     if (!body) { body = new FormData(); body.append("csrf_token", token); }
     return fetch(url, { method: "POST", body: body, credentials: "same-origin",
                         headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 204) { say(""); return true; }
+        if (response.status === 204) { if (said === before) { say(""); } return true; }
         if (response.redirected) { window.location.reload(); return false; }  // signed out: the login page
-        return response.json().then(function (j) { say(j.error || words.failed); return false; },
-                                    function () { say(words.failed); return false; });
+        return response.json().then(function (j) { say(j.error || failed); return false; },
+                                    function () { say(failed); return false; });
       })
       .catch(function () { say(words.offline); return false; });
   }
@@ -40,11 +45,13 @@
     previous: function () { return post(root.getAttribute("data-move").replace("__MOVE__", "previous")); },
     show: function (key) { return post(root.getAttribute("data-show").replace("__STEP__", encodeURIComponent(key))); },
     jump: function (letter) { var key = data.jumps[letter]; if (key) { controls.show(key); } },
+    // R reveals the question the projector shows full screen, and only that: on a slide, the
+    // lobby or the overview it would change a screen nobody is looking at.
     reveal: function () {
       if (!state) { return; }
-      var question = state.step && state.step.kind === "question" ? state.step.ref : state.projected;
+      var question = state.step && state.step.kind === "question" ? state.step.ref : null;
       var q = state.questions.filter(function (x) { return x.id === question; })[0];
-      if (!q) { return; }
+      if (!q) { say(words.nothing_to_reveal); return; }
       var url = root.getAttribute("data-action").replace("__QUESTION__", encodeURIComponent(q.id))
         .replace("__ACTION__", q.revealed ? "hide" : "reveal");
       post(url);

@@ -313,6 +313,11 @@ def test_the_session_runs_from_the_keys_with_the_projector_and_two_phones_follow
     expect(screen).to_have_attribute("data-step", "plan")
     for phone in phones:  # the plan is no question: the mark goes
         expect(phone.locator("section.question.on-screen")).to_have_count(0)
+    # R on a step that shows no question reveals nothing behind the facilitator's back (the
+    # fruit board was the last question on the projector) and says why.
+    laptop.keyboard.press("r")
+    expect(laptop.locator("#presenter-error")).to_contain_text("Dette steget viser ikke noe spørsmål")
+    expect_card(laptop, "fruits", "Åpen nå", ["Steng", "Vis resultatene", "Vis på projektoren"])
     # ← back to the fruit board: marked again from the push alone, on the same page (no
     # fetch: the section is the one drawn before) and nobody's page scrolled.
     for phone in phones:
