@@ -400,3 +400,24 @@ def test_the_phone_remote_drives_the_projector(live_server, facilitator, project
     shoot(remote, output_path, "remote-320x640.png")
     for page in [remote, projector, *phones]:
         assert_not_reloaded(page)
+
+
+def test_a_card_closes_its_question_when_the_countdown_runs_out(live_server, facilitator, projector):
+    """The run page's card says "Closed" and offers to reopen the moment the question's time is
+    up, without a push from the server and without a reload (the page's clock is run forward)."""
+    laptop = projector  # the facilitator's signed-in browser
+    code = create_run(live_server, facilitator)
+    laptop.clock.install()
+    laptop.goto(f"{live_server.url}/facilitator/runs/{code}")
+    wait_for_ack(laptop, "screen:watch")
+    mark_loaded(laptop)
+    facilitator_action(live_server, facilitator, code, "questions/goals/open")
+    expect_card(laptop, "goals", "Åpen nå", ["Steng", "Vis resultatene"], on_screen=True)
+    expect(card(laptop, "goals").locator(".countdown")).to_have_text(re.compile(r"^\d+:\d\d igjen$"))
+    pushes = received(laptop, "state")
+
+    laptop.clock.fast_forward(10 * 60 * 1000 + 1000)  # the bundled question's 10 minutes, and a second
+    expect_card(laptop, "goals", "Stengt", ["Åpne igjen", "Vis resultatene"], on_screen=True)
+    expect(card(laptop, "goals").locator(".countdown")).to_have_text("")
+    assert received(laptop, "state") == pushes, "the card waited for a push"
+    assert_not_reloaded(laptop)
