@@ -393,6 +393,14 @@ def test_the_phone_remote_drives_the_projector(live_server, facilitator, project
     expect(screen).to_have_attribute("data-step", "board")
     for phone in phones:
         expect(phone.locator("section.question.on-screen")).to_have_count(0)
+    # The fruit board, opened for the phones from the remote, then → to the plan, the last step.
+    remote.get_by_role("button", name="Fruktkurven").tap()
+    expect(screen).to_have_attribute("data-step", "question")
+    expect(current).to_contain_text("Fruktkurven")
+    expect_on_screen(phones, "fruits")
+    remote.get_by_role("button", name=re.compile("Neste")).tap()
+    expect(screen).to_have_attribute("data-step", "plan")
+    expect(remote.locator("#presenter-next")).to_have_text("(siste steg)")
     remote.get_by_role("button", name="Lobby").tap()
     expect(screen).to_have_attribute("data-step", "lobby")
     remote.set_viewport_size({"width": 320, "height": 640})
