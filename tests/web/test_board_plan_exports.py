@@ -182,14 +182,14 @@ def test_command_line_export_writes_the_same_files(app, facilitator, run_code, t
     assert (tmp_path / f"{run_code}.xlsx").exists() and (tmp_path / f"{run_code}-plan.csv").exists()
     written = docx_text((tmp_path / f"{run_code}-plan.docx").read_bytes())
     assert written == docx_text(facilitator.get(f"/facilitator/runs/{run_code}/plan.docx").data)
-    keys = subprocess.run([sys.executable, "-m", "workshop.cli", "export", run_code, "--out", str(tmp_path / "keys"),
-                           "--headers", "keys"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert keys.returncode == 0, keys.stderr
+    # The options, in this process (the same command; starting Python again costs seconds).
+    cli = app.test_cli_runner()
+    keys = cli.invoke(args=["export", run_code, "--out", str(tmp_path / "keys"), "--headers", "keys"])
+    assert keys.exit_code == 0, keys.output
     assert (tmp_path / "keys" / f"{run_code}-answers.csv").read_bytes() == \
         facilitator.get(f"/facilitator/runs/{run_code}/export/answers.csv?headers=keys").data
-    missing = subprocess.run([sys.executable, "-m", "workshop.cli", "export", "ZZZZZZ", "--out", str(tmp_path)],
-                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert missing.returncode == 1 and "ZZZZZZ" in missing.stderr
+    missing = cli.invoke(args=["export", "ZZZZZZ", "--out", str(tmp_path)])
+    assert missing.exit_code == 1 and "ZZZZZZ" in missing.output
 
 
 def test_the_board_shows_each_groups_ranking_as_its_places(app, facilitator, run_code):
