@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from .. import join_address, presenter, services
 from ..auth import facilitator_required, run_or_404, sign_in_facilitator
+from ..domain.answers import field_number
 from ..domain.codes import format_code
 from ..extensions import limiter
 from ..templates_io import list_template_files
@@ -155,9 +156,9 @@ def question_action(code: str, question_id: str, action: str):
     handler = ACTIONS.get(action)
     if handler is None or services.runs.template_of(run).question(question_id) is None:
         abort(404)
-    top = request.form.get("top", "")
-    if action == "open" and top.isdigit() and 1 <= int(top) <= 20:
-        services.exercise.open_question(run, question_id, top=int(top))  # how many goals the fruit board takes
+    top = field_number(request.form.get("top", ""))
+    if action == "open" and top is not None and 1 <= top <= 20:
+        services.exercise.open_question(run, question_id, top=top)  # how many goals the fruit board takes
     else:
         handler(run, question_id)
     if _wants_json():

@@ -103,9 +103,10 @@ def table_counts(run: Run) -> list[dict]:
         .join(Participant, Participant.group_id == Group.id)
         .where(Group.run_id == run.id).group_by(Group.id).order_by(Group.name))
     tables = [{"name": name, "participants": int(count)} for name, count in rows]
-    # "Bord 2" before "Bord 10", as the room numbers its tables
-    return sorted(tables, key=lambda t: [int(p) if p.isdigit() else p.casefold()
-                                         for p in re.split(r"(\d+)", t["name"])])
+    # "Bord 2" before "Bord 10", as the room numbers its tables. The split alternates text and
+    # digits, so the odd pieces are the numbers: "³" is a digit to isdigit() but not to int().
+    return sorted(tables, key=lambda t: [int(p) if n % 2 else p.casefold()
+                                         for n, p in enumerate(re.split(r"(\d+)", t["name"]))])
 
 
 def participant_count(run: Run) -> int:
