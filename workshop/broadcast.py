@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 
 from . import changes, presenter
 from .extensions import db, socketio
@@ -174,7 +174,7 @@ def emit_board(run_id: int) -> None:
     and only for those someone watches. Called again within BOARD_INTERVAL, it leaves the run
     marked for a later round, so the last change always arrives."""
     watched = [(audience, lang) for audience in presenter.BOARD_AUDIENCES
-               for lang in _app.config["LANGUAGES"] if _watched(board_room(run_id, audience, lang))]
+               for lang in current_app.config["LANGUAGES"] if _watched(board_room(run_id, audience, lang))]
     if not watched:
         return
     if not _time_to_tell("board", run_id, "", BOARD_INTERVAL):
@@ -201,7 +201,7 @@ def emit_board(run_id: int) -> None:
 def _watched(room: str) -> bool:
     """Whether a page watches this room. With several processes (a message queue), the
     others' watchers are not known here: every audience is then taken as watched."""
-    if _app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
         return True
     return next(iter(socketio.server.manager.get_participants("/", room)), None) is not None
 

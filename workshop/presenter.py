@@ -450,11 +450,12 @@ def board_push(run: Run, audience: str, lang: str) -> dict:
     from flask import current_app, render_template
     from flask_babel import force_locale
 
+    seq = sequence()  # before the board is read: a board read later is newer, whenever it is sent
     with current_app.test_request_context(), force_locale(lang):
         board = None if audience == "phones" and not run.board_shared else board_page(
             run, controls=audience == "controls")
         html = render_template("_board.html", board=board, csrf_token=lambda: "")
-    return {"seq": sequence(), "html": html}
+    return {"seq": seq, "html": html}
 
 
 def board_page(run: Run, controls: bool = False) -> dict:
