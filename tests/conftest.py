@@ -9,6 +9,9 @@ from workshop.templates_io import find_template
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUESTIONS = os.path.join(ROOT, "questions")
 SECRET = "test-facilitator-secret"
+# Every Socket.IO event the server handles: the fuzz and malformed-frame tests call each one
+# (tests/web/test_socket_frames.py checks the server handles exactly these).
+SOCKET_EVENTS = ["participant:join", "vote", "upvote", "screen:watch", "board:watch"]
 
 
 @pytest.fixture

@@ -6,6 +6,11 @@ projector follows within a fraction of a second), and to the whole room of phone
 every PHONE_RESULTS_INTERVAL. Pushing on every vote would be
 O(N^2) for a full room. Every payload carries a sequence number (microseconds) so a client
 that receives pushes out of order keeps the newest.
+
+The board is pushed the same way, drawn: whatever changed it (a vote, a pin, a note) marks
+the run, and the same task renders the board once per audience and language someone watches
+and pushes it to the pages showing it, at most every BOARD_INTERVAL; a hall of phones no
+longer fetches it, each one, on every vote.
 """
 
 from __future__ import annotations
@@ -13,18 +18,20 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 
 from . import changes, presenter
 from .extensions import db, socketio
 from .models import Run
 
 _pending: set[tuple[int, str]] = set()
+_boards_pending: set[int] = set()  # runs whose board changed since it was last pushed
 # When each question last sent something to the whole room of phones (a scheduling detail,
 # not state). Screens get results every RESULTS_INTERVAL; a hall of phones much less often.
 _phones_told: dict[tuple[str, int, str], float] = {}
 PHONE_RESULTS_INTERVAL = 0.5  # seconds between revealed results pushed to every phone
 IDEAS_NOTICE_INTERVAL = 5.0  # seconds between "there are N ideas" notices (to every phone: costly)
+BOARD_INTERVAL = 1.0  # seconds between a run's board pushes (each is the whole board)
 _lock = threading.Lock()
 _worker_started = False
 _app: Flask | None = None
@@ -43,18 +50,28 @@ def screens_room(run_id: int) -> str:
     return f"screens:{run_id}"
 
 
+def board_room(run_id: int, audience: str, lang: str) -> str:
+    return f"board:{run_id}:{audience}:{lang}"
+
+
 def results_changed(run_id: int, question_id: str) -> None:
     if _app is None:
         return
     if _app.config["RESULTS_INTERVAL"] <= 0:
         emit_results(run_id, [question_id])
+        emit_board(run_id)
         return
-    global _worker_started
     with _lock:
         _pending.add((run_id, question_id))
-        if not _worker_started:
-            _worker_started = True
-            socketio.start_background_task(_push_pending, _app)
+        _boards_pending.add(run_id)  # every board shows every question's answers
+        _start_worker()
+
+
+def _start_worker() -> None:
+    global _worker_started
+    if not _worker_started:  # (under _lock)
+        _worker_started = True
+        socketio.start_background_task(_push_pending, _app)
 
 
 def _push_pending(app: Flask) -> None:
@@ -68,20 +85,28 @@ def _push_pending(app: Flask) -> None:
         with _lock:
             batch = sorted(_pending)
             _pending.clear()
-        if not batch:
+            boards = sorted(_boards_pending)
+            _boards_pending.clear()
+        if not batch and not boards:
             continue
         by_run: dict[int, list[str]] = {}
         for run_id, question_id in batch:
             by_run.setdefault(run_id, []).append(question_id)
         with app.app_context():
             for run_id, question_ids in by_run.items():
-                try:
-                    emit_results(run_id, question_ids)
-                except Exception:  # one bad run must not stop the pushes for every other
-                    app.logger.exception("pushing results for run %s failed", run_id)
-                finally:
-                    db.session.remove()
+                _push_one(app, "results", run_id, emit_results, question_ids)
+            for run_id in boards:
+                _push_one(app, "the board", run_id, emit_board)
         took = time.monotonic() - started
+
+
+def _push_one(app: Flask, what: str, run_id: int, emit, *args) -> None:
+    try:
+        emit(run_id, *args)
+    except Exception:  # one bad run must not stop the pushes for every other
+        app.logger.exception("pushing %s for run %s failed", what, run_id)
+    finally:
+        db.session.remove()
 
 
 def emit_results(run_id: int, question_ids: list[str]) -> None:
@@ -129,15 +154,56 @@ def state_changed(run_id: int) -> None:
     socketio.emit("state", state, to=participants_room(run_id))
     socketio.emit("state", state, to=screens_room(run_id))
     emit_results(run_id, [q["id"] for q in state["questions"]])
+    board_changed(run_id)  # an opened or cleared question is on the board too
 
 
 def board_changed(run_id: int) -> None:
-    """A pin, a hidden text, a note: every board on a screen or a phone fetches itself again."""
+    """A pin, a hidden text, a note, sharing: the boards are drawn again, coalesced."""
     if _app is None:
         return
-    payload = {"seq": presenter.sequence()}
-    socketio.emit("board", payload, to=participants_room(run_id))
-    socketio.emit("board", payload, to=screens_room(run_id))
+    if _app.config["RESULTS_INTERVAL"] <= 0:
+        emit_board(run_id)
+        return
+    with _lock:
+        _boards_pending.add(run_id)
+        _start_worker()
+
+
+def emit_board(run_id: int) -> None:
+    """Push the board to every page that watches it: rendered once per audience and language,
+    and only for those someone watches. Called again within BOARD_INTERVAL, it leaves the run
+    marked for a later round, so the last change always arrives."""
+    watched = [(audience, lang) for audience in presenter.BOARD_AUDIENCES
+               for lang in current_app.config["LANGUAGES"] if _watched(board_room(run_id, audience, lang))]
+    if not watched:
+        return
+    if not _time_to_tell("board", run_id, "", BOARD_INTERVAL):
+        with _lock:
+            _boards_pending.add(run_id)
+        return
+    run = db.session.get(Run, run_id)
+    if run is None:
+        return
+    drawn: dict[tuple[str, str], dict] = {}
+    for audience, lang in watched:
+        # The phones and the projector see the same board once it is shared: drawn once.
+        kind = "controls" if audience == "controls" else "view"
+        if audience == "phones" and not run.board_shared:
+            kind = "waiting"
+        if (kind, lang) not in drawn:
+            drawn[kind, lang] = presenter.board_push(run, audience, lang)
+        room = board_room(run_id, audience, lang)
+        socketio.emit("board", drawn[kind, lang], to=room)
+        if kind == "waiting":  # no longer shared: these phones watch again when it is
+            socketio.close_room(room)
+
+
+def _watched(room: str) -> bool:
+    """Whether a page watches this room. With several processes (a message queue), the
+    others' watchers are not known here: every audience is then taken as watched."""
+    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return True
+    return next(iter(socketio.server.manager.get_participants("/", room)), None) is not None
 
 
 # The use cases announce, this pushes. Connected once, at import: every app of the process

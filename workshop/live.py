@@ -186,3 +186,33 @@ def screen_watch(*args):
         "state": state,
         "results": presenter.results_payloads(run, [q["id"] for q in state["questions"]]),
     }
+
+
+@socketio.on("board:watch")
+def board_watch(*args):
+    """A page showing the board asks for its pushes, and is answered with the board as it is
+    now. The phones' audience for a phone that joined this run, once the board is shared; the
+    projector's and the facilitator's (with the controls) for a signed-in facilitator."""
+    data = _the_object(args)
+    if data is None:
+        return _refusal(AnswerError("malformed"))
+    audience, code = data.get("audience", "phones"), data.get("code")
+    if audience not in presenter.BOARD_AUDIENCES or not isinstance(code, str):
+        return _refusal(AnswerError("malformed"))
+    # Each watch renders a board: limited as a join is, before the database is asked.
+    if not join_event_allowed(request.sid, request.remote_addr):
+        return _refusal(AnswerError("rate_limited"))
+    phone = request.environ.get(_PHONE)
+    if audience != "phones" and not is_facilitator():
+        return {"ok": False, "code": "forbidden", "error": "forbidden"}
+    run = services.runs.run_by_code(code)
+    if run is None:
+        return {"ok": False, "code": "unknown_run", "error": "unknown run"}
+    if audience == "phones":
+        if phone is None or phone.voter.run_id != run.id:
+            return _refusal(AnswerError("not_joined"))
+        if not run.board_shared:
+            return {"ok": False, "code": "not_shared", "error": "the board is not shared"}
+    lang = phone.locale if audience == "phones" else presenter.current_language()
+    join_room(broadcast.board_room(run.id, audience, lang))
+    return {"ok": True, **presenter.board_push(run, audience, lang)}

@@ -439,6 +439,25 @@ def moderation_page(run: Run) -> list[dict]:
             for q in services.moderation.moderated_questions(run)]
 
 
+BOARD_AUDIENCES = ("phones", "screen", "controls")  # a shared board's phones, the projector, the facilitator's
+
+
+def board_push(run: Run, audience: str, lang: str) -> dict:
+    """The board as one audience sees it, rendered by the template every board page loads with,
+    for a push or a watch's answer: no request of the person is at hand, so it is drawn in a
+    request of its own, in `lang` (url_for and gettext need one), and its forms carry no CSRF
+    token: board.js puts its page's own into them (a token is the person's, not the board's)."""
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    seq = sequence()  # before the board is read: a board read later is newer, whenever it is sent
+    with current_app.test_request_context(), force_locale(lang):
+        board = None if audience == "phones" and not run.board_shared else board_page(
+            run, controls=audience == "controls")
+        html = render_template("_board.html", board=board, csrf_token=lambda: "")
+    return {"seq": seq, "html": html}
+
+
 def board_page(run: Run, controls: bool = False) -> dict:
     """The discussion board as the templates show it: every question, its groups side by side."""
     lang = run.language if controls else current_language()

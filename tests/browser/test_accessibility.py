@@ -184,8 +184,10 @@ def test_facilitator_pages_have_no_axe_violations(live_server, scene, open_conte
         page.context.add_cookies(participant_cookies(live_server, scene["facilitator"]))
     page.goto(live_server.url + FACILITATOR_PAGES[name].format(**scene))
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    if name in ("run-console", "board", "projector-board"):
+    if name == "run-console":
         wait_for_ack(page, "screen:watch")
+    if name in ("board", "projector-board"):
+        wait_for_ack(page, "board:watch")  # and the board its answer drew is what is checked
     if name in ("board", "projector-board"):
         expect(page.locator("#board-fruits .fruit-box")).to_have_count(4)
     assert_no_violations(page, live_server, name)

@@ -122,7 +122,7 @@ def test_hidden_text_leaves_projector_and_phone_boards_without_reload(
 
     # The big screen shows the board; it is in the screens' room before anything changes.
     projector.goto(f"{url}/projector/{code}/board")
-    wait_for_ack(projector, "screen:watch")
+    wait_for_ack(projector, "board:watch")
     needs_on_projector = projector.locator("#board-needs")
     expect(needs_on_projector).to_contain_text(RUDE)
     # Question 4 takes upvotes: the board lists its entries as ideas, each with its table.
@@ -174,6 +174,75 @@ def test_hidden_text_leaves_projector_and_phone_boards_without_reload(
     expect(phone.locator("form")).to_have_count(1)  # only the language switch
     assert_fits_the_screen(phone)
     screenshot(phone, output_path, "phone-plan.png", full_page=True)
+
+
+def fragment_requests(page) -> list[str]:
+    """Every request the page makes for a board's fragment, from now on."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/board/fragment" in request.url else None)
+    return asked
+
+
+def test_boards_follow_votes_and_pins_from_the_push_without_fetching_the_board(
+        live_server, workshop_run, projector, open_context, facilitator, output_path):
+    url = live_server.url
+    code, participants = workshop_run(rude=False)
+    facilitator_post(live_server, facilitator, code, "board/share", {"on": "1"})
+    digital = "tr[data-key=digital]"
+
+    board = projector  # the facilitator's laptop, signed in
+    asked = fragment_requests(board)
+    board.goto(f"{url}/facilitator/runs/{code}/board")
+    wait_for_ack(board, "board:watch")
+    phone = open_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                         is_mobile=True, has_touch=True).new_page()
+    asked += fragment_requests(phone)
+    phone.context.add_cookies(participant_cookies(live_server, participants["Åse"]))
+    phone.goto(f"{url}/r/{code}/board")
+    wait_for_ack(phone, "board:watch")
+    for page in (board, phone):
+        expect(page.locator(f"#board-goals {digital} td.num")).to_have_text("1/3")  # Bord 2 only
+        mark_loaded(page)
+        # Marks the board as loaded: a pushed board replaces it, marks and all.
+        page.evaluate("document.querySelector('#board-goals').dataset.asLoaded = '1'")
+
+    # A vote: Åse (Bord 3) adds the digital goal; both boards follow, drawn from the push.
+    answer(live_server, participants["Åse"], code, "goals",
+           {"option": ["requirements", "trust", "env", "social", "digital"]})
+    for page in (board, phone):
+        expect(page.locator(f"#board-goals {digital} td.num")).to_have_text("2/3")
+        expect(page.locator("#board-goals[data-as-loaded]")).to_have_count(0)
+        assert_not_reloaded(page)
+
+    # Pin on a row the push drew: its form has the page's CSRF token, so the pin is taken.
+    board.locator(f"#board-goals {digital} button[data-action=pin-on]").click()
+    expect(board).to_have_url(re.compile(rf"/facilitator/runs/{code}/board#board-goals$"))
+    expect(board.locator(f"#board-goals {digital}")).to_have_class(re.compile(r"\bpinned\b"))
+    expect(board.locator(f"#board-goals {digital} button[data-action=pin-off]")).to_have_count(1)
+    expect(phone.locator(f"#board-goals {digital}")).to_have_class(re.compile(r"\bpinned\b"))
+    expect(phone.locator("#board-goals tbody tr").first).to_have_attribute("data-key", "digital")  # first
+    assert_not_reloaded(phone)
+    expect(phone.locator("#board form")).to_have_count(0)  # still no controls on the phone
+
+    # Again after the reload: Nils (Bord 2, alone at his table) drops the digital goal, and a
+    # note is added with the form the push drew.
+    wait_for_ack(board, "board:watch")
+    board.evaluate("document.querySelector('#board-goals').dataset.asLoaded = '1'")
+    answer(live_server, participants["Nils"], code, "goals", {"option": ["planned", "requirements", "env"]})
+    expect(board.locator(f"#board-goals {digital} td.num")).to_have_text("1/3")
+    expect(board.locator("#board-goals[data-as-loaded]")).to_have_count(0)
+    board.locator("#note-goals").fill("Digitalt er felles for alle bord")
+    board.locator("#board-goals .note-form button[type=submit]").click()
+    expect(board.locator("#board-goals .notes")).to_contain_text("Digitalt er felles for alle bord")
+    expect(phone.locator("#board-goals .notes")).to_contain_text("Digitalt er felles for alle bord")
+    assert_not_reloaded(phone)
+
+    assert asked == [], asked  # no board fetched its fragment: every change came in its push
+    assert received(phone, "board") >= 3
+    assert_fits_the_screen(phone)
+    phone.locator("#board-goals").scroll_into_view_if_needed()
+    screenshot(phone, output_path, "phone-board-pushed.png")
+    screenshot(phone, output_path, "phone-board-pushed-full.png", full_page=True)
 
 
 def assert_fits_the_screen(page):
@@ -258,7 +327,7 @@ def test_screenshots_for_the_readme(live_server, projector, open_context, facili
     facilitator_post(live_server, facilitator, code, "board/share", {"on": "1"})
 
     projector.goto(f"{url}/projector/{code}/board")
-    wait_for_ack(projector, "screen:watch")
+    wait_for_ack(projector, "board:watch")
     fruits = projector.locator("#board-fruits")
     expect(fruits.locator(".fruit-box")).to_have_count(4)
     expect(fruits.locator(".fruit-box li strong")).not_to_have_count(0)

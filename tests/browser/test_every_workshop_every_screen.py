@@ -728,12 +728,11 @@ def _shown_board(page, expected):
 
 
 def open_board(page, address):
-    """A board page, once its script has fetched the board again (as it does when its
-    connection is up): what is checked is also what a push redraws."""
-    with page.expect_response(lambda response: "/board/fragment" in response.url) as fetched:
-        page.goto(address)
-    fetched.value.finished()
-    page.wait_for_timeout(200)  # the fetched board replaces the page's
+    """A board page, once its watch is answered with the board as it is now (the server's
+    push, drawn by board.js): what is checked is also what a push redraws."""
+    page.goto(address)
+    page.wait_for_function("() => window.__probe && window.__probe.acks.includes('board:watch')")
+    page.wait_for_timeout(200)  # the answer's board replaces the page's
 
 
 def test_boards_show_the_groups_answers_as_the_domain_lays_them_out(

@@ -12,6 +12,7 @@ import time
 import pytest
 import websocket
 
+from ..conftest import SOCKET_EVENTS as EVENTS  # every event the server handles
 from ..serverproc import create_run, join_participant
 from .conftest import TIMEOUT, cookie_header
 
@@ -19,7 +20,6 @@ pytestmark = pytest.mark.live
 
 MALFORMED_NB = "Svaret kunne ikke leses. Last inn siden på nytt og prøv igjen."
 DEPTH = 20_000
-EVENTS = ["participant:join", "vote", "upvote", "screen:watch"]
 MALFORMED_CALLS = {  # each event's arguments, as the JSON after ["<event>"
     "no argument": "",
     "two arguments": ',{"code":"X"},{"b":2}',

@@ -13,7 +13,7 @@ from workshop import create_app, services
 from workshop.extensions import db, socketio
 from workshop.models import Answer, Participant
 
-from ..conftest import QUESTIONS, SECRET, approve_texts, join
+from ..conftest import QUESTIONS, SECRET, SOCKET_EVENTS, approve_texts, join
 
 
 def snapshot(app):
@@ -164,7 +164,7 @@ form_values = st.lists(st.text(max_size=50) | st.sampled_from(["A", "F", "trust"
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(event=st.sampled_from(["vote", "participant:join", "screen:watch", "unknown"]),
+@given(event=st.sampled_from([*SOCKET_EVENTS, "unknown"]),
        payload=json_values | st.fixed_dictionaries({"question": st.sampled_from(["goals", "topics", "needs", "x"]),
                                                      "fields": json_values, "vote_id": json_values}))
 def test_fuzzed_socket_payloads_never_fail_or_change_data(app, client, facilitator, run_code, caplog, event, payload):

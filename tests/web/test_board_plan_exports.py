@@ -61,14 +61,17 @@ def test_hidden_text_leaves_every_screen_and_stays_in_the_export(app, facilitato
     phone_socket = socketio.test_client(app, flask_test_client=phones[0])
     phone_socket.emit("participant:join", {"code": run_code}, callback=True)
     screen = socketio.test_client(app, flask_test_client=facilitator)
-    screen.emit("screen:watch", {"code": run_code}, callback=True)
+    for sock, audience in ((phone_socket, "phones"), (screen, "screen"), (screen, "controls")):
+        assert "Upassende tekst" in sock.emit("board:watch", {"code": run_code, "audience": audience},
+                                              callback=True)["html"]
     phone_socket.get_received(), screen.get_received()
 
     ref = entry_ref_on_board(facilitator, run_code, "Upassende tekst")
     facilitator.post(f"/facilitator/runs/{run_code}/board/mark",
                      data={"question_id": "needs", "kind": "hide", "ref": ref, "on": "1"})
-    assert "board" in {e["name"] for e in phone_socket.get_received()}
-    assert "board" in {e["name"] for e in screen.get_received()}
+    pushed = [e["args"][0]["html"] for s in (phone_socket, screen) for e in s.get_received() if e["name"] == "board"]
+    assert len(pushed) >= 3  # the phones', the projector's and the facilitator's board
+    assert all("Upassende tekst" not in html and "Mer om maler" in html for html in pushed)
     for url, client in [(f"/facilitator/runs/{run_code}/board/fragment", facilitator),
                         (f"/projector/{run_code}/board/fragment", facilitator),
                         (f"/r/{run_code}/board/fragment", phones[0])]:

@@ -15,10 +15,10 @@ import pytest
 from workshop import services
 from workshop.extensions import socketio
 
-from ..conftest import join
+from ..conftest import SOCKET_EVENTS, join
 from .test_abuse import limits_app, open_run
 
-EVENTS = ["participant:join", "vote", "upvote", "screen:watch"]
+EVENTS = SOCKET_EVENTS
 MALFORMED_NB = "Svaret kunne ikke leses. Last inn siden på nytt og prøv igjen."
 MALFORMED_EN = "The answer could not be read. Reload the page and try again."
 DEPTH = 20_000
@@ -26,7 +26,8 @@ DEPTH = 20_000
 # An object of the shape each event takes, and the malformed calls of every event: the
 # call's arguments ("object" stands for the event's object), or its JSON as sent on the wire.
 ONE_OBJECT = {"participant:join": {"code": "X"}, "vote": {"question": "goals", "fields": {"option": ["trust"]}},
-        "upvote": {"question": "ideas", "ref": "x"}, "screen:watch": {"code": "X"}}
+        "upvote": {"question": "ideas", "ref": "x"}, "screen:watch": {"code": "X"},
+        "board:watch": {"code": "X", "audience": "phones"}}
 MALFORMED_ARGUMENTS = {
     "no argument": (),
     "two arguments": ("object", {"b": 2}),
@@ -63,6 +64,10 @@ def sockets(app, client, facilitator, run_code):
     assert phone.emit("participant:join", {"code": run_code}, callback=True)["ok"]
     screen = socketio.test_client(app, flask_test_client=facilitator)
     return {event: screen if event == "screen:watch" else phone for event in EVENTS}
+
+
+def test_every_event_the_server_handles_is_fuzzed(app):
+    assert sorted(socketio.server.handlers["/"]) == sorted(SOCKET_EVENTS)
 
 
 def assert_refused_with_at_most_a_line(ack, caplog, message=MALFORMED_NB):

@@ -31,7 +31,7 @@ def test_every_message_of_the_code_and_the_templates_has_its_norwegian_wording(t
 # into a template or a script in English.
 JS = os.path.join(ROOT, "static", "js")
 TEMPLATES = os.path.join(ROOT, "templates")
-MACHINE_VALUES = {"data-role", "data-command"}  # "screen" / "participant": which socket event; the remote's button names a control; never shown
+MACHINE_VALUES = {"data-audience", "data-command"}  # "phones" / "screen" / "controls": which board is watched; the remote's button names a control; never shown
 
 
 def _scripts() -> dict[str, str]:

@@ -27,9 +27,7 @@ def projector(code: str):
 def board(code: str):
     run = run_or_404(code)
     return render_template(
-        "projector/board.html", run=run, board=presenter.board_page(run),
-        fragment_url=url_for(".board_fragment", code=run.code),
-    )
+        "projector/board.html", run=run, board=presenter.board_page(run))
 
 
 @facilitator_required
