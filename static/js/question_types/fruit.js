@@ -33,8 +33,11 @@
       board.style.setProperty("--columns", String(columns));
       board.style.setProperty("--rows", String(Math.ceil(boxes / columns)));
       var lists = [];
+      // With report lines, the room is theirs: a box's prompt ("Easy to reach, quick gains",
+      // on the phones and the slides) would leave a goal and its three lines two pages.
+      var reported = r.results.options.some(function (o) { return (o.reports || []).length; });
       r.results.quadrants.forEach(function (q) {
-        var list = fruitBox(board, q.id, q.label, q.prompt);
+        var list = fruitBox(board, q.id, q.label, reported ? "" : q.prompt);
         lists.push(list);
         r.results.options.forEach(function (o) {
           if (o.place !== q.id) { return; }
@@ -46,7 +49,7 @@
         lists.push(levelList);
         level.forEach(function (o) { goalItem(levelList, o, "", ""); });
       }
-      if (r.results.options.some(function (o) { return (o.reports || []).length; })) {
+      if (reported) {
         add(box, "p", "↳ " + t("report"), "fruit-report-legend muted");  // what the lines under a goal are
       }
       lists.forEach(fitGoals);
