@@ -144,8 +144,9 @@ class Domain:
             return gettext(message, **params)
 
 
-@pytest.fixture(scope="module")
-def domain(live_server):
+@contextmanager
+def domain_of(live_server, questions):
+    """The Domain of a live server whose workshops are in the folder `questions`."""
     from workshop import create_app
 
     with pytest.MonkeyPatch.context() as patch:
@@ -155,13 +156,19 @@ def domain(live_server):
             "SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"],
             "SCHEMA_MANAGED_ELSEWHERE": True,  # the server's database, migrated by the server
             "SECRET_KEY": live_server.env["WORKSHOP_SECRET_KEY"],
-            "QUESTIONS_DIR": QUESTIONS,
+            "QUESTIONS_DIR": questions,
         })
     yield Domain(app)
     from workshop.extensions import db
 
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def domain(live_server):
+    with domain_of(live_server, QUESTIONS) as found:
+        yield found
 
 
 # --- one rehearsed run per workshop file -------------------------------------------------
@@ -268,11 +275,20 @@ READ_PROJECTOR = "() => {" + TEXT_OF + """
       key: tr.dataset.key, label: text(tr.querySelector("th")),
       cells: [...tr.querySelectorAll("td")].map(text)})),
     chart: chart ? chart.getAttribute("aria-label") : null,
-    groups: [...document.querySelectorAll("#proj-groups .group-card")].map((card) => ({
+    cards: [...document.querySelectorAll("#proj-groups .group-card")].map((card) => ({
       title: text(card.querySelector("h3")), items: [...card.querySelectorAll("li")].map(text)})),
+    groups: [...document.querySelectorAll("#proj-groups .group-option")].map((item) => ({
+      key: item.dataset.key || "", label: text(item.querySelector("h3 > :last-child")), figure: text(item.querySelector(".num")),
+      runs: [...item.querySelectorAll(".group-option-names")].map((run) => {
+        const mark = run.previousElementSibling;
+        return [mark && mark.classList.contains("group-option-mark") ? text(mark) : "",
+                [...run.querySelectorAll(".group-table")].map((t) => t.dataset.name)];
+      })})),
     boxes: [...res.querySelectorAll(".fruit-box")].map((box) => ({
       box: box.dataset.box, label: text(box.querySelector("h3")),
-      items: [...box.querySelectorAll(":scope > ul > li")].map((li) => ({key: li.dataset.key, text: text(li)}))})),
+      items: [...box.querySelectorAll(":scope > ul > li:not(.fruit-goal-more)")].map((li) => ({
+        key: li.dataset.key, text: text(li.querySelector(".fruit-goal-line"))})),
+      reports: [...box.querySelectorAll(".fruit-report")].map(text)})),
     notes: [...res.querySelectorAll(":scope > p")].map(text),
     cloud: [...res.querySelectorAll("#proj-cloud svg text")].map((t) => [t.firstChild.nodeValue, text(t.querySelector("title"))]),
     entries: [...res.querySelectorAll("#proj-entries > li")].map(text),
@@ -282,7 +298,6 @@ READ_PROJECTOR = "() => {" + TEXT_OF + """
     kinds: [...res.querySelectorAll(".benefit-kind")].map((sec) => ({kind: sec.dataset.kind,
       title: text(sec.querySelector("h2")), items: [...sec.querySelectorAll("li")].map((li) => ({
         text: text(li.querySelector("bdi")), meta: text(li.querySelector("bdi + span"))}))})),
-    reports: [...res.querySelectorAll("#proj-reports > li")].map(text),
   };
 }"""
 
@@ -401,7 +416,7 @@ def _bars_phone(result, domain):
                       "value": f"{o['figure']}{unit}", "bar": o["share"]} for o in result["options"]]}
 
 
-def _bars_projector(cells):
+def _bars_projector(cells, ordered=False):
     def expected(result, domain):
         written_in = domain.word("written in")
         options = result["options"]
@@ -411,16 +426,64 @@ def _bars_projector(cells):
             "table": [{"key": o["key"], "label": label, "cells": cells(o, domain)}
                       for o, label in zip(options, labels)],
             "chart": None,
-            "groups": _projector_groups(result, domain),
+            **_projector_groups(result, domain, ordered),
         }
     return expected
 
 
-def _projector_groups(result, domain):
+def _natural(name):
+    """"Bord 2" before "Bord 10", as the projector sorts names."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
+
+
+def _projector_groups(result, domain, ordered=False):
+    """The tables' answers: a card per table when the tables are fewer than the options they
+    chose (and the tables with no answer most of them shared), else an item per option (the
+    most tables first): how many tables of those that answered, and which, by the place they
+    gave it (a ranking) and level ones last; then the tables with no shared answer. An item too
+    long for a page goes on in the next one under the same option: merged here."""
+    answering = [g for g in result["groups"] if g["respondents"]]
+    tables, labels = {}, {}
+    for g in answering:
+        for place, a in enumerate(g["answer"], start=1):
+            labels[a["key"]] = a["label"]
+            tables.setdefault(a["key"], []).append((a["tie"], place if ordered else 0, g["name"]))
+    none = sorted((g["name"] for g in answering if not g["answer"]), key=_natural)
     tie = domain.word("tie")
-    return [{"title": f"{g['name']} ({g['respondents']})",
-             "items": [a["label"] + (f" ({tie})" if a["tie"] else "") for a in g["answer"]]}
-            for g in result["groups"] if g["respondents"]]
+    if len(answering) <= len(tables) + (1 if none else 0):
+        return {"groups": [], "cards": [
+            {"title": f"{g['name']} ({g['respondents']})",
+             "items": [a["label"] + (f" ({tie})" if a["tie"] else "") for a in g["answer"]]} for g in answering]}
+    order = [o["key"] for o in result["options"]]
+    items = []
+    for key in sorted(tables, key=lambda k: (-len(tables[k]), order.index(k))):
+        runs = []
+        for is_tie, place, name in sorted(tables[key], key=lambda x: (x[0], x[1], _natural(x[2]))):
+            mark = tie if is_tie else f"{place}." if place else ""
+            if not runs or runs[-1][0] != mark:
+                runs.append([mark, []])
+            runs[-1][1].append(name)
+        items.append({"key": key, "label": labels[key], "figure": f"{len(tables[key])}/{len(answering)} "
+                      + domain.word("tables"), "runs": runs})
+    if none:
+        items.append({"key": "", "label": domain.word("No answer shared by most of the table"),
+                      "figure": f"{len(none)}/{len(answering)} " + domain.word("tables"), "runs": [["", none]]})
+    return {"groups": items, "cards": []}
+
+
+def _merged_groups(items):
+    """The projector's option items, those that go on in the next one merged into one."""
+    merged = []
+    for item in items:
+        if merged and merged[-1]["key"] == item["key"] and merged[-1]["label"] == item["label"]:
+            for mark, names in item["runs"]:
+                if merged[-1]["runs"] and merged[-1]["runs"][-1][0] == mark:
+                    merged[-1]["runs"][-1][1].extend(names)
+                else:
+                    merged[-1]["runs"].append([mark, names])
+        else:
+            merged.append({**item, "runs": [[mark, list(names)] for mark, names in item["runs"]]})
+    return merged
 
 
 def _options_board(board, domain):
@@ -440,16 +503,28 @@ def _options_board(board, domain):
 
 
 def _fruit_projector(result, domain):
+    """Each goal in its box (the level ones in a box of their own), its figures first, and
+    under it its first three "how/what to report" lines, the table first."""
     divided, level = domain.word("Divided"), domain.word("No single fruit (votes level)")
-    tied = [o["label"] for o in result["options"] if o["tie"]]
+
+    def reports(goals):
+        return [f"↳ {r['group']}: {r['text']}" for o in goals for r in o["reports"][:3]]
+
+    boxes = []
+    for q in result["quadrants"]:
+        goals = [o for o in result["options"] if o["place"] == q["id"]]
+        boxes.append({"box": q["id"], "label": q["label"], "items": [
+            {"key": o["key"], "text": f"{o['places'][q['id']]}/{o['count']} " + (f"{divided} " if o["divided"] else "")
+             + o["label"]} for o in goals], "reports": reports(goals)})
+    tied = [o for o in result["options"] if o["tie"]]
+    if tied:
+        boxes.append({"box": "level", "label": level, "items": [{"key": o["key"], "text": o["label"]} for o in tied],
+                      "reports": reports(tied)})
     return {
-        "boxes": [{"box": q["id"], "label": q["label"], "items": [
-            {"key": o["key"], "text": f"{o['label']} {o['places'][q['id']]}/{o['count']}"
-             + (f" {divided}" if o["divided"] else "")}
-            for o in result["options"] if o["place"] == q["id"]]} for q in result["quadrants"]],
-        "notes": [f"{level}: " + ", ".join(tied)] if tied else [],
-        "groups": [],  # the board is the one drawing; each table's placing is on the board page
-        "reports": [f"{o['label']}: {r['text']} — {r['group']}" for o in result["options"] for r in o["reports"][:3]],
+        "boxes": boxes,
+        "notes": ["↳ " + domain.word("How / what to report")] if any(o["reports"] for o in result["options"]) else [],
+        # the board is the one drawing; each table's placing is on the board page
+        "groups": [], "cards": [],
     }
 
 
@@ -533,19 +608,20 @@ def _risk_board(board, domain):
     }
 
 
-def _benefit_kinds(kinds, meta, last=None):
+def _benefit_kinds(kinds, meta):
     return [{"kind": k["id"], "title": f"{k['label']} ({len(k['benefits'])})",
-             "items": [{"text": b["text"], "meta": meta.format(**b)} for b in k["benefits"][-last if last else 0:]]}
+             "items": [{"text": b["text"], "meta": meta.format(**b)} for b in k["benefits"]]}
             for k in kinds]
 
 
 BENEFIT_META = "{goal} · {owner_label} · {group}"
-PROJECTED_BENEFITS = 5  # the newest of each kind on the big screen (benefits.js)
 
 
 def _benefits_projector(result, domain):
-    # who owns it first: a long goal's name is what the big screen cuts
-    return {"kinds": _benefit_kinds(result["kinds"], "{owner_label} · {group} — {goal}", PROJECTED_BENEFITS)}
+    # every benefit, the newest first (paged); who owns it first: a long goal's name is what
+    # the big screen cuts
+    kinds = [{**k, "benefits": k["benefits"][::-1]} for k in result["kinds"]]
+    return {"kinds": _benefit_kinds(kinds, "{owner_label} · {group} — {goal}")}
 
 
 def _benefits_phone(result, domain):
@@ -561,7 +637,7 @@ SCREENS = {
     "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])]),
                "phone": _bars_phone, "board": _options_board},
     "ranked": {"projector": _bars_projector(lambda o, d: [f"{o['score']} {d.word('points')}",
-                                                          f"{o['first']} {d.word('first places')}"]),
+                                                          f"{o['first']} {d.word('first places')}"], ordered=True),
                "phone": _bars_phone, "board": _options_board},
     "points": {"projector": _bars_projector(lambda o, d: [f"{o['points_total']} {d.word('points')}",
                                                           f"Ø {format_decimal(o['points_mean'], locale=LANG)}"]),
@@ -620,11 +696,21 @@ def check_projected(page, rehearsed, domain, question):
         result = domain.results(code, question.id)
         return {"respondents": str(result["respondents"]), **expected_of(result, domain)}
 
+    def shown():
+        return only(read_projector(page), wanted)
+
     wanted = expected()
-    until_equal(lambda: only(page.evaluate(READ_PROJECTOR), wanted), expected, f"projector, {question.id} revealed")
+    until_equal(shown, expected, f"projector, {question.id} revealed")
     assert_no_broken_values(page, f"projector, {question.id} revealed")
     if question.type == "text":
         assert_cloud_is_the_domains(page, domain.results(code, question.id), question.id)
+
+
+def read_projector(page):
+    """What the projector shows of a question's results, on every page of its lists."""
+    read = page.evaluate(READ_PROJECTOR)
+    read["groups"] = _merged_groups(read["groups"])
+    return read
 
 
 def assert_cloud_is_the_domains(page, result, where):

@@ -29,7 +29,8 @@ from workshop.domain.questions import localize
 from workshop.templates_io import find_template, load_template_file
 
 from ..serverproc import ROOT, create_run, csrf_token, facilitator_session, running_server
-from .test_every_workshop_every_screen import assert_no_broken_values
+from .test_every_workshop_every_screen import SCREENS as TYPE_SCREENS
+from .test_every_workshop_every_screen import assert_no_broken_values, domain_of, only, read_projector
 from .test_phone_and_projector import screenshot
 from .test_projector_fit import FIT, SCREENS, SHOTS
 
@@ -197,6 +198,21 @@ def rooms(live_server):
     return facilitator, codes
 
 
+@pytest.fixture(scope="module")
+def domain(live_server):
+    """What the domain computes for the rehearsed runs, read from the server's database."""
+    with domain_of(live_server, live_server.questions) as found:
+        yield found
+
+
+# How many pages each list of a question takes ("1/N" beside it), by the list.
+PAGES = """() => Object.fromEntries([...document.querySelectorAll("#projector .page-number")]
+  .filter((marker) => marker.getBoundingClientRect().height)
+  .map((marker) => [marker.previousElementSibling.id || marker.parentElement.dataset.box
+                    || marker.parentElement.dataset.kind || marker.previousElementSibling.className,
+                    +marker.textContent.split("/")[1]]))"""
+
+
 class Facilitator:
     """The run page's buttons, posted with the page's token (read once: it lasts the session)."""
 
@@ -233,7 +249,7 @@ def fits(page, where, output_path):
 
 
 @pytest.mark.parametrize("room", ROOMS)
-def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms, open_context, room, output_path):
+def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms, domain, open_context, room, output_path):
     facilitator, codes = rooms
     code = codes[room]
     workshop = ROOMS[room][0]
@@ -262,6 +278,22 @@ def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms
             expect(page.locator("#proj-results")).to_have_class(kind)
             expect(page.locator("#proj-results .page-item:visible, #proj-results li:visible").first).to_be_visible()
             fits(page, f"{room} {name} {question.id} revealed", output_path)
+            # Every item is on some page: each table's answer, each "how/what to report" line,
+            # each benefit, as the domain computed them.
+            wanted = TYPE_SCREENS[question.type]["projector"](domain.results(code, question.id), domain)
+            assert only(read_projector(page), wanted) == wanted, f"{room} {name} {question.id}: not every item is on a page"
+            pages = page.evaluate(PAGES)
+            longest = max(pages.values(), default=1)
+            if ROOMS[room][2] == HALL[1] and question.type in ("choice", "ranked", "points"):
+                # 50 tables' answers by option, not 50 cards (37 pages, 5 minutes at a page
+                # every 8 s): every table seen within 24 s with 5 options, 48 s with 20
+                assert page.locator("#proj-groups .group-card").count() == 0
+                assert pages.get("proj-group-options", 1) <= (3 if room == "5-options" else 6), (room, name, question.id, pages)
+            if question.type == "fruit":
+                # each goal with its report lines, a goal a page at most, the boxes paged side
+                # by side: the whole board in 24 s with 5 goals, 48 s with 20 (below the board,
+                # its 60 lines took 8 minutes)
+                assert longest <= (3 if room == "5-options" else 6), (room, name, pages)
             if room == "20-options" and question.type in ("choice", "ranked", "points"):
                 # every option is there, a page of them shown
                 assert page.locator("#proj-table tr").count() >= 20

@@ -4,9 +4,11 @@
   var types = window.WorkshopTypes;
   var add = types.add;
   var words = types.strings("benefits");
-  var PROJECTED = 5;  // the newest benefits of a kind on the big screen (paged when they do not fit); the board has all
 
-  function kinds(box, results, heading, limit) {
+  // `paged`: the big screen, where each kind's benefits are paged (projector.js, the page
+  // number shown), the newest first, every one on some page: a kind cut to its newest five
+  // left a hall's other benefits to the board.
+  function kinds(box, results, heading, paged) {
     var holder = add(box, "div", null, "benefit-kinds");
     holder.id = "benefit-kinds";
     holder.style.setProperty("--kinds", String(results.kinds.length));  // a column each
@@ -14,25 +16,22 @@
       var section = add(holder, "section", null, "benefit-kind");
       section.setAttribute("data-kind", kind.id);
       add(section, heading, kind.label + " (" + kind.benefits.length + ")");
-      if (limit && !kind.benefits.length) { add(section, "p", words("none"), "muted"); }
-      var list = add(section, "ul", null, limit ? "pager" : null);
-      var shown = limit ? kind.benefits.slice(-limit) : kind.benefits;
+      if (paged && !kind.benefits.length) { add(section, "p", words("none"), "muted"); }
+      var list = add(section, "ul", null, paged ? "pager" : null);
+      var shown = paged ? kind.benefits.slice().reverse() : kind.benefits;
       shown.forEach(function (b) {
-        var item = add(list, "li", null, limit ? "page-item" : null);
+        var item = add(list, "li", null, paged ? "page-item" : null);
         add(item, "bdi", b.text);
         // On the big screen who owns it first: a long goal's name is what gets cut.
-        add(item, "span", limit ? " " + b.owner_label + " · " + b.group + " — " + b.goal
+        add(item, "span", paged ? " " + b.owner_label + " · " + b.group + " — " + b.goal
                                 : " — " + b.goal + " · " + b.owner_label + " · " + b.group, "muted");
       });
-      if (shown.length < kind.benefits.length) {
-        add(section, "p", "+ " + (kind.benefits.length - shown.length) + " " + words("more"), "muted");
-      }
     });
   }
 
   types.register("benefits", {
-    phone: function (box, results) { kinds(box, results, "h4", 0); },
-    // A column per kind, the newest benefits of each.
-    projector: function (box, groups, r) { kinds(box, r.results, "h2", PROJECTED); }
+    phone: function (box, results) { kinds(box, results, "h4", false); },
+    // A column per kind, every benefit of each, the newest first.
+    projector: function (box, groups, r) { kinds(box, r.results, "h2", true); }
   });
 })();

@@ -75,18 +75,102 @@
     });
   }
 
-  // Each table's answer, a card per table, paged. `ordered`: the answer is a ranking (1., 2.);
-  // otherwise the items are a set and are not numbered as if ranked.
+  // The tables' answers, paged: a card per table when the tables are fewer than the options
+  // they chose (a small room reads its own table's answer), else an item per option: how many
+  // tables have it in their answer and which, the most chosen first. A room of 50 tables
+  // discusses "14 of 50 tables chose X", and a table finds itself by its name; a card per
+  // table took 37 pages there, minutes before a table saw its own. `ordered`: a table's answer
+  // is a ranking (numbered 1., 2.; by option, its tables listed by the place they gave it);
+  // otherwise the items are a set and are not numbered as if ranked. Tables level on an option
+  // come after the others, once marked; tables with no answer most of them shared, last: every
+  // table that answered is on some page.
+  var TABLE_NAMES_AN_ITEM = 240;  // characters of table names an item holds: a long list goes on in the next one
   function projectorGroups(box, r, t, ordered) {
     var answering = r.results.groups.filter(function (g) { return g.respondents; });
     if (!answering.length) { return; }
     add(box, "h2", t("group-answer"));
-    var grid = add(box, "div", null, "group-grid pager");
+    var byKey = {}, keys = [], none = [];
+    answering.forEach(function (g) {
+      if (!g.answer.length) { none.push(g.name); }
+      g.answer.forEach(function (a, n) {
+        if (!byKey[a.key]) { byKey[a.key] = { label: a.label, tables: [] }; keys.push(a.key); }
+        byKey[a.key].tables.push({ name: g.name, place: ordered ? n + 1 : 0, tie: a.tie });
+      });
+    });
+    if (answering.length <= keys.length + (none.length ? 1 : 0)) {
+      tableCards(add(box, "div", null, "group-grid pager"), answering, t, ordered);
+      return;
+    }
+    var list = add(box, "ul", null, "group-options pager");
+    list.id = "proj-group-options";
+    var order = r.results.options.map(function (o) { return o.key; });
+    keys.sort(function (a, b) {
+      return byKey[b].tables.length - byKey[a].tables.length || order.indexOf(a) - order.indexOf(b);
+    });
+    var prefix = sharedWord(answering.map(function (g) { return g.name; }));
+    var of = "/" + answering.length + " " + t("tables");
+    keys.forEach(function (key) {
+      var o = byKey[key], runs = [];
+      o.tables.sort(function (a, b) {  // "Bord 2" before "Bord 10"
+        return (a.tie - b.tie) || (a.place - b.place) || byName(a.name, b.name);
+      });
+      o.tables.forEach(function (table) {
+        var mark = table.tie ? t("tie") : table.place ? table.place + "." : "";
+        if (!runs.length || runs[runs.length - 1].mark !== mark) { runs.push({ mark: mark, tie: table.tie, names: [] }); }
+        runs[runs.length - 1].names.push(table.name);
+      });
+      tablesItems(list, o.label, o.tables.length + of, runs, prefix, key);
+    });
+    if (none.length) {
+      tablesItems(list, t("no-shared-answer"), none.length + of,
+                  [{ mark: "", tie: false, names: none.sort(byName) }], prefix, "");
+    }
+  }
+
+  function tableCards(grid, answering, t, ordered) {
     answering.forEach(function (g) {
       var card = add(grid, "div", null, "group-card page-item");
       add(card, "h3", g.name + " (" + g.respondents + ")");
       var list = add(card, ordered ? "ol" : "ul");
       g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + t("tie") + ")" : "")); });
+    });
+  }
+
+  function byName(a, b) { return a.localeCompare(b, undefined, { numeric: true }); }
+  // Names that all begin with the same word ("Bord 1", "Bord 2"): the word, said once an item
+  // ("Bord 1 · 2 · 7"), so a page holds more tables; "" when they do not.
+  function sharedWord(names) {
+    var first = names[0].split(" ")[0];
+    var all = names.every(function (n) { return n.indexOf(" ") > 0 && n.split(" ")[0] === first && n.length > first.length + 1; });
+    return all ? first : "";
+  }
+  function tablesItems(list, label, figure, runs, prefix, key) {
+    var item = null, used = 0;
+    function start() {
+      item = add(list, "li", null, "page-item group-option");
+      if (key) { item.setAttribute("data-key", key); }
+      // The figure first, beside the option's name (two lines at most: the bars beside have
+      // it whole), then the tables' names.
+      var head = add(item, "h3", null, "group-option-label");
+      add(head, "span", figure, "num");
+      add(head, "span", " " + label);
+      var line = add(item, "p", null, "group-option-tables");
+      used = 0;
+      return line;
+    }
+    var line = start();
+    runs.forEach(function (run) {
+      var names = null;
+      run.names.forEach(function (name) {
+        if (used > TABLE_NAMES_AN_ITEM) { line = start(); names = null; }
+        if (!names) {
+          if (run.mark) { add(line, "span", run.mark, "group-option-mark" + (run.tie ? " level-tag" : "")); }
+          names = add(line, "span", null, "group-option-names");
+          if (prefix) { add(names, "span", prefix, "group-option-prefix"); }
+        }
+        add(names, "span", prefix ? name.slice(prefix.length + 1) : name, "group-table").setAttribute("data-name", name);
+        used += name.length - (prefix ? prefix.length : 0) + 3;
+      });
     });
   }
 
