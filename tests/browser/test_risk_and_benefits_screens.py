@@ -139,10 +139,8 @@ def test_the_phone_forms_fit_a_narrow_phone(live_server, rehearsed_followup, ope
 def test_the_board_shows_the_heat_map_and_the_benefits_by_kind(live_server, rehearsed_followup, open_context):
     session, code = rehearsed_followup
     page = big_screen(open_context, live_server, session)
-    with page.expect_response(lambda response: "/board/fragment" in response.url) as fetched:
-        page.goto(f"{live_server.url}/projector/{code}/board")  # its script fetches it again
-    fetched.value.finished()
-    page.wait_for_timeout(300)
+    page.goto(f"{live_server.url}/projector/{code}/board")
+    wait_for_ack(page, "board:watch")  # the board as pushed to the page is the one checked
     expect(page.locator("#board-risk .risk-heat td.risk-cell")).to_have_count(25)
     assert page.locator("#board-risk .risk-heat .risk-badge").count() == \
         page.locator("#board-risk .risk-table tbody tr").count() >= 1
