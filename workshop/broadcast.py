@@ -26,6 +26,10 @@ from .models import Run
 
 _pending: set[tuple[int, str]] = set()
 _boards_pending: set[int] = set()  # runs whose board changed since it was last pushed
+# The board as last drawn, per (run, kind, language), until it changes: a hall of phones that
+# comes back after the wifi dropped asks for it once each, and is answered without a render.
+_boards_drawn: dict[tuple[int, str, str, str], dict] = {}  # (run id, run code, kind, language)
+_board_changes: dict[int, int] = {}  # per run, how many changes: a render older than one is not kept
 # When each question last sent something to the whole room of phones (a scheduling detail,
 # not state). Screens get results every RESULTS_INTERVAL; a hall of phones much less often.
 _phones_told: dict[tuple[str, int, str], float] = {}
@@ -57,6 +61,7 @@ def board_room(run_id: int, audience: str, lang: str) -> str:
 def results_changed(run_id: int, question_id: str) -> None:
     if _app is None:
         return
+    _board_outdated(run_id)
     if _app.config["RESULTS_INTERVAL"] <= 0:
         emit_results(run_id, [question_id])
         emit_board(run_id)
@@ -161,6 +166,7 @@ def board_changed(run_id: int) -> None:
     """A pin, a hidden text, a note, sharing: the boards are drawn again, coalesced."""
     if _app is None:
         return
+    _board_outdated(run_id)
     if _app.config["RESULTS_INTERVAL"] <= 0:
         emit_board(run_id)
         return
@@ -186,16 +192,41 @@ def emit_board(run_id: int) -> None:
         return
     drawn: dict[tuple[str, str], dict] = {}
     for audience, lang in watched:
-        # The phones and the projector see the same board once it is shared: drawn once.
-        kind = "controls" if audience == "controls" else "view"
-        if audience == "phones" and not run.board_shared:
-            kind = "waiting"
+        kind = _board_kind(run, audience)
         if (kind, lang) not in drawn:
-            drawn[kind, lang] = presenter.board_push(run, audience, lang)
+            drawn[kind, lang] = board_for(run, audience, lang)
         room = board_room(run_id, audience, lang)
         socketio.emit("board", drawn[kind, lang], to=room)
         if kind == "waiting":  # no longer shared: these phones watch again when it is
             socketio.close_room(room)
+
+
+def _board_kind(run: Run, audience: str) -> str:
+    """The phones and the projector see the same board once it is shared: drawn once."""
+    if audience == "controls":
+        return "controls"
+    return "waiting" if audience == "phones" and not run.board_shared else "view"
+
+
+def board_for(run: Run, audience: str, lang: str) -> dict:
+    """The board push for one audience and language: the last one drawn while the board has
+    not changed since, else drawn now. With several processes a change made in another one is
+    not seen here, so nothing is kept."""
+    key = (run.id, run.code, _board_kind(run, audience), lang)  # the code: SQLite may reuse a deleted run's id
+    kept = _boards_drawn.get(key)
+    if kept is not None:
+        return kept
+    changes_before = _board_changes.get(run.id, 0)
+    push = presenter.board_push(run, audience, lang)
+    if changes_before == _board_changes.get(run.id, 0) and not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        _boards_drawn[key] = push
+    return push
+
+
+def _board_outdated(run_id: int) -> None:
+    _board_changes[run_id] = _board_changes.get(run_id, 0) + 1
+    for key in [k for k in _boards_drawn if k[0] == run_id]:
+        _boards_drawn.pop(key, None)
 
 
 def _watched(room: str) -> bool:

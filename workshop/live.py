@@ -215,4 +215,4 @@ def board_watch(*args):
             return {"ok": False, "code": "not_shared", "error": "the board is not shared"}
     lang = phone.locale if audience == "phones" else presenter.current_language()
     join_room(broadcast.board_room(run.id, audience, lang))
-    return {"ok": True, **presenter.board_push(run, audience, lang)}
+    return {"ok": True, **broadcast.board_for(run, audience, lang)}

@@ -176,3 +176,21 @@ def test_a_burst_of_votes_makes_few_pushes_and_the_last_shows_the_final_figures(
     assert 1 <= len(pushed) <= 2 + int(burst), (len(pushed), burst)  # at most one a second
     assert "12/12" in goals_section(pushed[-1]["html"])  # the last push has every vote
     assert [p["seq"] for p in pushed] == sorted(p["seq"] for p in pushed)
+
+
+def test_phones_coming_back_are_answered_with_the_board_drawn_once_until_it_changes(
+        app, facilitator, run_code, monkeypatch):
+    from workshop import presenter
+
+    phones = room(app, facilitator, run_code)
+    share(facilitator, run_code)
+    drawn = []
+    board_push = presenter.board_push
+    monkeypatch.setattr(presenter, "board_push", lambda *a: drawn.append(a[1:]) or board_push(*a))
+    first = [watching_phone(app, phone, run_code)[1] for phone in phones]  # a hall back on the wifi
+    assert all(ack["ok"] for ack in first) and len({ack["html"] for ack in first}) == 1
+    assert drawn == [("phones", "nb")], "each phone's watch drew the board again"
+
+    pin(facilitator, run_code)  # a change: the next watch gets the board as it is now
+    again = watching_phone(app, phones[0], run_code)[1]
+    assert "📌" in goals_section(again["html"]) and again["seq"] > first[0]["seq"]
