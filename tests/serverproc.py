@@ -155,8 +155,17 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def facilitator_session(server: Server) -> requests.Session:
+def http_session() -> requests.Session:
+    """A client that opens a connection per request. gunicorn closes a connection left idle for
+    2 s; a kept one reused at that moment is reset ("Connection reset by peer"), which a loaded
+    CI machine met between one phone's answers."""
     session = requests.Session()
+    session.headers["Connection"] = "close"
+    return session
+
+
+def facilitator_session(server: Server) -> requests.Session:
+    session = http_session()
     page = session.get(server.url + "/facilitator/login", timeout=10)
     response = session.post(server.url + "/facilitator/login",
                             data={"secret": SECRET, "csrf_token": csrf_token(page.text)}, timeout=10)
@@ -181,7 +190,7 @@ def facilitator_action(server: Server, session: requests.Session, code: str, pat
 
 
 def join_participant(server: Server, code: str, group: str, name: str = "") -> requests.Session:
-    session = requests.Session()
+    session = http_session()
     page = session.get(f"{server.url}/j/{code}", timeout=10)
     response = session.post(f"{server.url}/j/{code}",
                             data={"new_group": group, "display_name": name, "csrf_token": csrf_token(page.text)},
