@@ -28,7 +28,7 @@ _pending: set[tuple[int, str]] = set()
 _boards_pending: set[int] = set()  # runs whose board changed since it was last pushed
 # The board as last drawn, per (run, kind, language), until it changes: a hall of phones that
 # comes back after the wifi dropped asks for it once each, and is answered without a render.
-_boards_drawn: dict[tuple[int, str, str, str], dict] = {}  # (run id, run code, kind, language)
+_boards_drawn: dict[int, dict[tuple[str, str, str], dict]] = {}  # run id -> (run code, kind, language) -> push
 _board_changes: dict[int, int] = {}  # per run, how many changes: a render older than one is not kept
 # When each question last sent something to the whole room of phones (a scheduling detail,
 # not state). Screens get results every RESULTS_INTERVAL; a hall of phones much less often.
@@ -212,21 +212,20 @@ def board_for(run: Run, audience: str, lang: str) -> dict:
     """The board push for one audience and language: the last one drawn while the board has
     not changed since, else drawn now. With several processes a change made in another one is
     not seen here, so nothing is kept."""
-    key = (run.id, run.code, _board_kind(run, audience), lang)  # the code: SQLite may reuse a deleted run's id
-    kept = _boards_drawn.get(key)
+    key = (run.code, _board_kind(run, audience), lang)  # the code: SQLite may reuse a deleted run's id
+    kept = _boards_drawn.get(run.id, {}).get(key)
     if kept is not None:
         return kept
     changes_before = _board_changes.get(run.id, 0)
     push = presenter.board_push(run, audience, lang)
     if changes_before == _board_changes.get(run.id, 0) and not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        _boards_drawn[key] = push
+        _boards_drawn.setdefault(run.id, {})[key] = push
     return push
 
 
 def _board_outdated(run_id: int) -> None:
     _board_changes[run_id] = _board_changes.get(run_id, 0) + 1
-    for key in [k for k in _boards_drawn if k[0] == run_id]:
-        _boards_drawn.pop(key, None)
+    _boards_drawn.pop(run_id, None)  # on every vote's path: one lookup, not a walk of every run's
 
 
 def _watched(room: str) -> bool:

@@ -145,9 +145,9 @@
     return all ? first : "";
   }
   function tablesItems(list, label, figure, runs, prefix, key) {
-    var item = null, used = 0;
+    var used = 0;
     function start() {
-      item = add(list, "li", null, "page-item group-option");
+      var item = add(list, "li", null, "page-item group-option");
       if (key) { item.setAttribute("data-key", key); }
       // The figure first, beside the option's name (two lines at most: the bars beside have
       // it whole), then the tables' names.
