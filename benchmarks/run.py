@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import resource
@@ -41,6 +42,7 @@ from . import load
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
+STACK_FLOOR = "stack floor"  # the target name of benchmarks/stack_floor_server.py
 
 
 def raise_open_files(wanted: int) -> int:
@@ -53,15 +55,17 @@ def raise_open_files(wanted: int) -> int:
 
 # --- servers ----------------------------------------------------------------------------------
 
-def start_baseline(tmp: Path, connections: int) -> serverproc.Server:
+def start_baseline(tmp: Path, connections: int, module: str = "benchmarks.baseline_server"
+                   ) -> serverproc.Server:
+    """The baseline server (or another module's `app` served the same way: the stack floor)."""
     port = serverproc.free_port()
-    log_path = str(tmp / f"baseline-{port}.log")
+    log_path = str(tmp / f"{module.rsplit('.', 1)[-1]}-{port}.log")
     log = open(log_path, "w")  # noqa: SIM115 - the server process writes to it
     command = [
         sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
         "--worker-connections", str(connections), "--bind", f"127.0.0.1:{port}",
         "--no-control-socket", "--graceful-timeout", "5", "--log-level", "warning",
-        "benchmarks.baseline_server:app",
+        f"{module}:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True,
@@ -81,7 +85,7 @@ def start_baseline(tmp: Path, connections: int) -> serverproc.Server:
     raise RuntimeError("baseline did not start in 30 s:\n" + server.log())
 
 
-def baseline_target(server: serverproc.Server) -> load.Target:
+def baseline_target(server: serverproc.Server, name: str = "baseline") -> load.Target:
     from .baseline_server import CODE
 
     def stored() -> list[tuple]:
@@ -91,7 +95,7 @@ def baseline_target(server: serverproc.Server) -> load.Target:
     def tables() -> int:
         return requests.get(server.url + "/_bench/dump", timeout=60).json()["tables"]
 
-    return load.Target("baseline", server.url, server.url, CODE, "facilitator=1", stored,
+    return load.Target(name, server.url, server.url, CODE, "facilitator=1", stored,
                        load.worker_pid_of(server.process.pid), tables)
 
 
@@ -210,20 +214,22 @@ def rows_of(results: list[dict]) -> list[list[str]]:
 
 
 JOIN_COLUMNS = ["participants", "server", "joins", "failed", "tables", "total s", "joins/s",
-                "p50 ms", "p99 ms", "CPU ms/join", "time ratio"]
+                "p50 ms", "p99 ms", "CPU ms/join", "time ratio", "vs stack floor"]
 
 
 def join_rows_of(results: list[dict]) -> list[list[str]]:
     baseline = {r["participants"]: r["join"]["total_s"] for r in results if r["target"] == "baseline"}
+    floor = {r["participants"]: r["join"]["total_s"] for r in results if r["target"] == STACK_FLOOR}
     rows = []
     for r in results:
         j = r["join"]
-        base = baseline.get(r["participants"])
+        base, under = baseline.get(r["participants"]), floor.get(r["participants"])
         ratio = (f"{j['total_s'] / base:.2f}" if r["target"] != "baseline" and base else "-")
+        above = f"{j['total_s'] / under:.2f}" if r["target"] == "app" and under else "-"
         rows.append([str(r["participants"]), r["target"], str(j["joins"]), str(j["failed"]),
                      _fmt(j.get("tables_stored")), _fmt(j["total_s"]), _fmt(j["joins_per_s"]),
                      _fmt(j["p50_ms"]), _fmt(j["p99_ms"]), _fmt(j.get("server_cpu_ms_per_join")),
-                     ratio])
+                     ratio, above])
     return rows
 
 
@@ -294,7 +300,7 @@ def print_targets(results: list[dict]) -> None:
     baseline = {(r["participants"], p["phase"]): p["votes_per_s"]
                 for r in results if r["target"] == "baseline" for p in r["phases"]}
     for r in results:
-        if r["target"] == "baseline":
+        if r["target"] in ("baseline", STACK_FLOOR):
             continue
         burst = next((p for p in r["phases"] if p["phase"] == "burst"), None)
         flood = next((p for p in r["phases"] if p["phase"] == "flood"), None)
@@ -369,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--join-concurrency", type=int, default=16,
                         help="phones joining at the same time (default 16)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--stack-floor", action="store_true",
+                        help="also time the joins on benchmarks/stack_floor_server.py (the "
+                             "baseline's join through Flask, Flask-WTF and Flask-SQLAlchemy)")
     parser.add_argument("--only-baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--call-timeout", type=float, default=60.0)
@@ -412,6 +421,16 @@ def main(argv: list[str] | None = None) -> int:
                     if args.py_spy:
                         config.phase_hook = PySpy(str(participants), args.py_spy_rate)
                     results.append(asyncio.run(measure(baseline_target(server), config)))
+                    attach_log(results[-1], server)
+                finally:
+                    serverproc.stop_server(server)
+            if args.stack_floor:
+                server = start_baseline(tmp_path, max(5000, participants + 500),
+                                        "benchmarks.stack_floor_server")
+                try:
+                    floor_config = dataclasses.replace(config, join_only=True, phase_hook=None)
+                    results.append(asyncio.run(measure(baseline_target(server, STACK_FLOOR),
+                                                       floor_config)))
                     attach_log(results[-1], server)
                 finally:
                     serverproc.stop_server(server)
