@@ -18,15 +18,14 @@ Run: gunicorn -k gevent -w 1 --worker-connections 5000 --bind 127.0.0.1:PORT \
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import tempfile
 
 from flask import Flask, abort, redirect, render_template, session, url_for
-from jinja2 import DictLoader
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect, FlaskForm
+from jinja2 import DictLoader
 from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -140,4 +139,4 @@ def questions(code: str):
 def dump():
     # Only ever bound to 127.0.0.1, like the baseline's.
     tables = db.session.execute(select(db.func.count(Table.id))).scalar()
-    return json.dumps({"answers": [], "votes_accepted": 0, "tables": tables})
+    return {"answers": [], "votes_accepted": 0, "tables": tables}
