@@ -1,3 +1,4 @@
+import functools
 import os
 
 import pytest
@@ -12,6 +13,23 @@ SECRET = "test-facilitator-secret"
 # Every Socket.IO event the server handles: the fuzz and malformed-frame tests call each one
 # (tests/web/test_socket_frames.py checks the server handles exactly these).
 SOCKET_EVENTS = ["participant:join", "vote", "upvote", "screen:watch", "board:watch"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hash_each_secret_once():
+    """The facilitator secret's hash (scrypt) takes ~0.1 s, ~0.3 s on a loaded CI core, and
+    every in-process app stores one and checks one at each sign-in: 2/3 of a web test's
+    setup, ~200 s of the suite's CPU. Both are pure for a given secret (and hash), so each
+    is computed for real once per secret and reused; the servers of the live and browser
+    tests, other processes, hash every time."""
+    from werkzeug import security
+
+    generate = functools.cache(security.generate_password_hash)
+    check = functools.cache(security.check_password_hash)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services.secret, "generate_password_hash", generate)
+        patch.setattr(services.secret, "check_password_hash", check)
+        yield
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ put on the projector through the run page's route (services.steps) and drawn liv
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from playwright.sync_api import expect
 from workshop.domain.questions import localize
 from workshop.templates_io import find_template
 
-from ..serverproc import ROOT, create_run, csrf_token, facilitator_action, facilitator_session
+from ..serverproc import ROOT, create_run, csrf_token, facilitator_session
 from .test_every_workshop_every_screen import assert_no_broken_values
 from .test_phone_and_projector import DOCS_SCREENSHOTS, mark_loaded, screenshot, wait_for_ack
 
@@ -94,24 +95,50 @@ FIT = """() => {
 }"""
 
 
+# The `workshop rehearse` command for each run, all in one process: importing the app takes
+# seconds, more than a rehearsal of a hall.
+REHEARSE = """
+import json, sys
+from workshop import create_app
+runner = create_app().test_cli_runner()
+for args in json.loads(sys.argv[1]):
+    done = runner.invoke(args=["rehearse", *args])
+    if done.exit_code != 0:
+        sys.exit(f"rehearse {args}: {done.output} {done.exception!r}")
+"""
+
+
+def rehearse(server, runs):
+    """`workshop rehearse` with each of `runs` (its arguments), in one process."""
+    done = subprocess.run([sys.executable, "-c", REHEARSE, json.dumps(runs)], cwd=ROOT, env=server.env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+
+
+class Facilitator:
+    """The run page's buttons, posted with the page's token (read once: it lasts the session;
+    reading it again for every press rendered the run page of a hall each time)."""
+
+    def __init__(self, server, session, code):
+        self.server, self.session, self.code = server, session, code
+        page = session.get(f"{server.url}/facilitator/runs/{code}", timeout=10)
+        self.token = csrf_token(page.text)
+
+    def press(self, path):
+        response = self.session.post(f"{self.server.url}/facilitator/runs/{self.code}/{path}",
+                                     data={"csrf_token": self.token}, timeout=10)
+        assert response.ok, f"{path}: {response.status_code}"
+
+
 @pytest.fixture(scope="module")
 def rooms(live_server):
     """Rehearsed runs (the `workshop rehearse` command, as the facilitator would)."""
     facilitator = facilitator_session(live_server)
-    codes = {}
-    for room, (participants, tables) in ROOMS.items():
-        code = create_run(live_server, facilitator)
-        done = subprocess.run(
-            [sys.executable, "-m", "workshop.cli", "rehearse", code, "--participants", str(participants),
-             "--groups", str(tables), "--seed", "5", "--group-prefix", "Bord"],
-            cwd=ROOT, env=live_server.env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-3000:]
-        codes[room] = code
+    codes = {room: create_run(live_server, facilitator) for room in ROOMS}
+    rehearse(live_server, [[codes[room], "--participants", str(participants), "--groups", str(tables),
+                            "--seed", "5", "--group-prefix", "Bord"]
+                           for room, (participants, tables) in ROOMS.items()])
     return facilitator, codes
-
-
-def show(live_server, facilitator, code, step):
-    facilitator_action(live_server, facilitator, code, f"projector/{step}")
 
 
 # The README's projector screenshots: the whole 1080p screen of the hall's rehearsal.
@@ -146,7 +173,8 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
     context = open_context(viewport=SCREENS[screen])
     context.add_cookies([{"name": c.name, "value": c.value, "url": live_server.url} for c in facilitator.cookies])
     page = context.new_page()
-    show(live_server, facilitator, code, "lobby")
+    buttons = Facilitator(live_server, facilitator, code)
+    buttons.press("projector/lobby")
     page.goto(f"{live_server.url}/projector/{code}")
     wait_for_ack(page, "screen:watch")
     mark_loaded(page)
@@ -160,14 +188,14 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
 
     # A slide is the same whoever joined: measured once per screen size, in the hall's run.
     for n, slide in enumerate(TEMPLATE.slides if room == "50-tables" else ()):
-        show(live_server, facilitator, code, slide.id)
+        buttons.press(f"projector/{slide.id}")
         expect(page.locator("#slide-title")).to_have_text(localize(slide.title, "nb"))
         if slide.notes:  # the presenter's notes never reach the room
             expect(page.locator("#screen-slide")).not_to_contain_text(localize(slide.notes, "nb"))
         check(page, f"{room} {screen} slide {slide.id}", output_path,
               shoot and n in (0, 1) and f"projector-slide-{slide.id}-{room}-{screen}.png")
 
-    show(live_server, facilitator, code, "exercise")
+    buttons.press("projector/exercise")
     expect(projector).to_have_attribute("data-step", "exercise")
     expect(page.locator("#overview .overview-item")).to_have_count(len(TEMPLATE.questions))
     expect(page.locator("#overview .overview-item").first).to_contain_text(f"/{ROOMS[room][1]}")
@@ -175,12 +203,12 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
 
     for question in TEMPLATE.questions:
         text = localize(question.text, "nb")
-        facilitator_action(live_server, facilitator, code, f"questions/{question.id}/hide")
-        show(live_server, facilitator, code, question.id)
+        buttons.press(f"questions/{question.id}/hide")
+        buttons.press(f"projector/{question.id}")
         expect(page.locator("#proj-question")).to_have_text(text)
         expect(page.locator("#proj-results")).to_have_class("proj-results proj-type-" + question.type + " hidden-results")
         check(page, f"{room} {screen} {question.id} hidden", output_path)
-        facilitator_action(live_server, facilitator, code, f"questions/{question.id}/reveal")
+        buttons.press(f"questions/{question.id}/reveal")
         expect(page.locator("#proj-results")).to_have_class("proj-results proj-type-" + question.type)
         expect(page.locator("#proj-results .page-item:visible").first).to_be_visible()
         if question.type != "ranked":  # a table's choices are a set, not numbered as if ranked
@@ -189,7 +217,7 @@ def test_every_step_fits_the_screen(live_server, rooms, open_context, screen, ro
               shoot and f"projector-{question.id}-{room}-{screen}.png")
 
     for step in ("board", "plan"):
-        show(live_server, facilitator, code, step)
+        buttons.press(f"projector/{step}")
         expect(projector).to_have_attribute("data-step", step)
         check(page, f"{room} {screen} {step}", output_path)
 
@@ -224,8 +252,9 @@ def test_long_lists_are_paged_with_the_page_shown(live_server, rooms, open_conte
     context = open_context(viewport=SCREENS["1080p"])
     context.add_cookies([{"name": c.name, "value": c.value, "url": live_server.url} for c in facilitator.cookies])
     page = context.new_page()
-    facilitator_action(live_server, facilitator, code, "questions/goals/reveal")
-    show(live_server, facilitator, code, "goals")
+    buttons = Facilitator(live_server, facilitator, code)
+    buttons.press("questions/goals/reveal")
+    buttons.press("projector/goals")
     page.goto(f"{live_server.url}/projector/{code}")
     wait_for_ack(page, "screen:watch")
     marker = page.locator("#proj-groups .page-number")

@@ -14,12 +14,9 @@ WORKSHOP_PROJECTOR_SHOTS=folder keeps a screenshot of every revealed question at
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -28,11 +25,11 @@ from playwright.sync_api import expect
 from workshop.domain.questions import localize
 from workshop.templates_io import find_template, load_template_file
 
-from ..serverproc import ROOT, create_run, csrf_token, facilitator_session, running_server
+from ..serverproc import ROOT, create_run, facilitator_session, running_server
 from .test_every_workshop_every_screen import SCREENS as TYPE_SCREENS
 from .test_every_workshop_every_screen import assert_no_broken_values, domain_of, only, read_projector
 from .test_phone_and_projector import screenshot
-from .test_projector_fit import FIT, SCREENS, SHOTS
+from .test_projector_fit import FIT, SCREENS, SHOTS, Facilitator, rehearse
 
 pytestmark = pytest.mark.browser
 
@@ -170,19 +167,6 @@ def live_server(tmp_path_factory):
         yield server
 
 
-# The `workshop rehearse` command for each run, all in one process: importing the app takes
-# seconds, more than a rehearsal of a hall.
-REHEARSE = """
-import json, sys
-from workshop import create_app
-runner = create_app().test_cli_runner()
-for args in json.loads(sys.argv[1]):
-    done = runner.invoke(args=["rehearse", *args])
-    if done.exit_code != 0:
-        sys.exit(f"rehearse {args}: {done.output} {done.exception!r}")
-"""
-
-
 @pytest.fixture(scope="module")
 def rooms(live_server):
     """Each workshop rehearsed once, as the facilitator would (`workshop rehearse`)."""
@@ -192,9 +176,7 @@ def rooms(live_server):
         codes[room] = create_run(live_server, facilitator, template=workshop)
         runs.append([codes[room], "--participants", str(participants), "--groups", str(tables),
                      "--seed", "5", "--group-prefix", "Bord"])
-    done = subprocess.run([sys.executable, "-c", REHEARSE, json.dumps(runs)], cwd=ROOT, env=live_server.env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    rehearse(live_server, runs)
     return facilitator, codes
 
 
@@ -211,20 +193,6 @@ PAGES = """() => Object.fromEntries([...document.querySelectorAll("#projector .p
   .map((marker) => [marker.previousElementSibling.id || marker.parentElement.dataset.box
                     || marker.parentElement.dataset.kind || marker.previousElementSibling.className,
                     +marker.textContent.split("/")[1]]))"""
-
-
-class Facilitator:
-    """The run page's buttons, posted with the page's token (read once: it lasts the session)."""
-
-    def __init__(self, server, session, code):
-        self.server, self.session, self.code = server, session, code
-        page = session.get(f"{server.url}/facilitator/runs/{code}", timeout=10)
-        self.token = csrf_token(page.text)
-
-    def press(self, path):
-        response = self.session.post(f"{self.server.url}/facilitator/runs/{self.code}/{path}",
-                                     data={"csrf_token": self.token}, timeout=10)
-        assert response.ok, f"{path}: {response.status_code}"
 
 
 # A list shown a page at a time says which page it is ("2/4" beside it): otherwise the room
