@@ -618,10 +618,11 @@ BENEFIT_META = "{goal} · {owner_label} · {group}"
 
 
 def _benefits_projector(result, domain):
-    # every benefit, the newest first (paged); who owns it first: a long goal's name is what
-    # the big screen cuts
-    kinds = [{**k, "benefits": k["benefits"][::-1]} for k in result["kinds"]]
-    return {"kinds": _benefit_kinds(kinds, "{owner_label} · {group} — {goal}")}
+    # every benefit, the newest first (paged); who owns it and the table first, the goal last:
+    # a long goal's name is what the big screen cuts
+    return {"kinds": [{"kind": k["id"], "title": f"{k['label']} ({len(k['benefits'])})",
+                       "items": [{"text": f"{b['owner_label']} · {b['group']}: {b['text']}", "meta": f"— {b['goal']}"}
+                                 for b in k["benefits"][::-1]]} for k in result["kinds"]]}
 
 
 def _benefits_phone(result, domain):
