@@ -635,8 +635,8 @@ def _benefits_board(board, domain):
 
 # Per type: what the projector, the phone and the board show of the domain's result/board.
 SCREENS = {
-    # a table's answer is what more than half of it chose: exactly half is "half the table"
-    "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])], tie="half the table"),
+    # a table's answer is what more than half of it chose: exactly half is "½ table"
+    "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])], tie="½ table"),
                "phone": _bars_phone, "board": _options_board},
     "ranked": {"projector": _bars_projector(lambda o, d: [f"{o['score']} {d.word('points')}",
                                                           f"{o['first']} {d.word('first places')}"], ordered=True),

@@ -309,7 +309,7 @@ def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms
                 # a table level on an option is half the table, not a ranking's "shared place"
                 assert any(a["tie"] for g in result["groups"] for a in g["answer"]), "no table was split in half"
                 marks = set(page.locator("#proj-groups .group-option-mark.level-tag").all_text_contents())
-                assert marks == {"halve bordet"}, marks
+                assert marks == {"½ bordet"}, marks
             if ROOMS[room][2] == HALL[1] and question.type in ("choice", "ranked", "points"):
                 # 50 tables' answers by option, not 50 cards (37 pages, 5 minutes at a page
                 # every 8 s): every table seen within 24 s with 5 options, 48 s with 20
