@@ -25,8 +25,7 @@
     });
   }
   function overflows(box) { return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1; }
-  function paginate(box, again) {
-    var items = itemsOf(box);
+  function pagesOf(box, items) {
     var pages = [[]];
     items.forEach(function (item) { item.hidden = true; });
     items.forEach(function (item) {
@@ -39,20 +38,50 @@
         page.push(item);
       }
     });
-    var marker = box.nextElementSibling && box.nextElementSibling.classList.contains("page-number")
-      ? box.nextElementSibling : null;
-    if (pages.length > 1 && !marker) {
-      marker = document.createElement("p");
-      marker.className = "page-number";
-      marker.textContent = "1/" + pages.length;
-      box.parentNode.insertBefore(marker, box.nextSibling);
-      // The marker takes room from the box: lay the pages out again in what is left.
-      if (!again) { return paginate(box, true); }
-    } else if (pages.length <= 1 && marker && !again) {
-      marker.parentNode.removeChild(marker);
-      return paginate(box, true);
+    return pages;
+  }
+  // A line after a pager: its page number ("1/3", right after it), or how many items it has
+  // no page for. Made when wanted, removed when not; `changed` when that took or gave room.
+  function besideLine(box, className, wanted) {
+    var line = null, last = box;
+    for (var next = box.nextElementSibling; next && /\bpage-(number|more)\b/.test(next.className); next = next.nextElementSibling) {
+      if (next.classList.contains(className)) { line = next; }
+      if (className === "page-more" || next.classList.contains(className)) { last = next; }
     }
-    return { box: box, pages: pages, marker: marker };
+    if (wanted && !line) {
+      line = document.createElement("p");
+      line.className = className;
+      last.parentNode.insertBefore(line, last.nextSibling);
+      return { line: line, changed: true };
+    }
+    if (!wanted && line) { line.parentNode.removeChild(line); return { line: null, changed: true }; }
+    return { line: line, changed: false };
+  }
+  // A pager with data-max-pages keeps that many pages, its first items, and says how many
+  // more there are (data-more, "{n}" filled): a list a room cannot wait through is cut where
+  // the room sees it, never silently.
+  function paginate(box) {
+    var items = itemsOf(box);
+    var max = parseInt(box.getAttribute("data-max-pages"), 10) || 0;
+    var pages = pagesOf(box, items);
+    var marker = besideLine(box, "page-number", pages.length > 1);
+    var more = besideLine(box, "page-more", max > 0 && pages.length > max);
+    if (marker.changed || more.changed) {
+      // The lines take room from the box: lay the pages out again in what is left.
+      if (marker.line) { marker.line.textContent = "1/" + pages.length; }
+      if (more.line) { more.line.textContent = types.fill(box.getAttribute("data-more"), { n: items.length }); }
+      pages = pagesOf(box, items);
+    }
+    if (max > 0 && pages.length > max && more.line) {
+      pages.slice(max).forEach(function (page) {
+        page.forEach(function (item) { item.parentNode.removeChild(item); });
+      });
+      pages = pages.slice(0, max);
+      var kept = pages.reduce(function (n, page) { return n + page.length; }, 0);
+      more.line.textContent = types.fill(box.getAttribute("data-more"), { n: items.length - kept });
+    }
+    if (marker.line) { marker.line.textContent = "1/" + pages.length; }
+    return { box: box, pages: pages, marker: marker.line };
   }
   function showPages() {
     pagers.forEach(function (p) {
@@ -63,7 +92,7 @@
   }
   function layoutPagers(screen) {
     // Outer boxes first: a pager inside a pager's item is measured once its item is shown.
-    pagers = Array.prototype.map.call(screen.querySelectorAll(".pager"), function (box) { return paginate(box, false); });
+    pagers = Array.prototype.map.call(screen.querySelectorAll(".pager"), function (box) { return paginate(box); });
     showPages();
   }
   setInterval(function () { turn += 1; showPages(); }, PAGE_MS);

@@ -128,6 +128,11 @@ def test_hidden_text_leaves_projector_and_phone_boards_without_reload(
     # Question 4 takes upvotes: the board lists its entries as ideas, each with its table.
     expect(needs_on_projector.locator(".idea-list li").first).to_contain_text("Bord")
     expect(projector.locator("button, form")).to_have_count(0)  # no controls on the projector
+    # Kari chose the trust goal and Ola did not: half of Bord 1, said as such to a screen
+    # reader, not as a ranking's "shared place" (delt plass).
+    half = projector.locator("#board-goals tr[data-key=trust] td.cell-tie")
+    expect(half).to_have_count(1)
+    expect(half).to_have_text("½halve bordet")
     mark_loaded(projector)
 
     # The facilitator's laptop, in another tab of the same browser.

@@ -416,7 +416,7 @@ def _bars_phone(result, domain):
                       "value": f"{o['figure']}{unit}", "bar": o["share"]} for o in result["options"]]}
 
 
-def _bars_projector(cells, ordered=False):
+def _bars_projector(cells, ordered=False, tie="tie"):
     def expected(result, domain):
         written_in = domain.word("written in")
         options = result["options"]
@@ -426,7 +426,7 @@ def _bars_projector(cells, ordered=False):
             "table": [{"key": o["key"], "label": label, "cells": cells(o, domain)}
                       for o, label in zip(options, labels)],
             "chart": None,
-            **_projector_groups(result, domain, ordered),
+            **_projector_groups(result, domain, ordered, tie),
         }
     return expected
 
@@ -436,7 +436,7 @@ def _natural(name):
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)]
 
 
-def _projector_groups(result, domain, ordered=False):
+def _projector_groups(result, domain, ordered=False, tie="tie"):
     """The tables' answers: a card per table when the tables are fewer than the options they
     chose (and the tables with no answer most of them shared), else an item per option (the
     most tables first): how many tables of those that answered, and which, by the place they
@@ -449,7 +449,7 @@ def _projector_groups(result, domain, ordered=False):
             labels[a["key"]] = a["label"]
             tables.setdefault(a["key"], []).append((a["tie"], place if ordered else 0, g["name"]))
     none = sorted((g["name"] for g in answering if not g["answer"]), key=_natural)
-    tie = domain.word("tie")
+    tie = domain.word(tie)  # the type's word for a table level on an option
     if len(answering) <= len(tables) + (1 if none else 0):
         return {"groups": [], "cards": [
             {"title": f"{g['name']} ({g['respondents']})",
@@ -552,9 +552,9 @@ def _text_projector(result, domain):
     expected = {}
     if "ideas" in result:
         expected["entries"] = [f"{i['votes']} ▲ {i['text']} — {i['group']}"
-                               + (f" · {answered}" if i["answered"] else "") for i in result["ideas"][:20]]
-    else:
-        expected["entries"] = [f"{e['text']} — {e['group']}" for e in result["entries"][:30]]
+                               + (f" · {answered}" if i["answered"] else "") for i in result["ideas"]]
+    else:  # every text, the newest first (a hall's beyond the projector's pages: test_projector_long_lists)
+        expected["entries"] = [f"{e['text']} — {e['group']}" for e in result["entries"]]
     return expected
 
 
@@ -618,10 +618,11 @@ BENEFIT_META = "{goal} · {owner_label} · {group}"
 
 
 def _benefits_projector(result, domain):
-    # every benefit, the newest first (paged); who owns it first: a long goal's name is what
-    # the big screen cuts
-    kinds = [{**k, "benefits": k["benefits"][::-1]} for k in result["kinds"]]
-    return {"kinds": _benefit_kinds(kinds, "{owner_label} · {group} — {goal}")}
+    # every benefit, the newest first (paged); who owns it and the table first, the goal last:
+    # a long goal's name is what the big screen cuts
+    return {"kinds": [{"kind": k["id"], "title": f"{k['label']} ({len(k['benefits'])})",
+                       "items": [{"text": f"{b['owner_label']} · {b['group']}: {b['text']}", "meta": f"— {b['goal']}"}
+                                 for b in k["benefits"][::-1]]} for k in result["kinds"]]}
 
 
 def _benefits_phone(result, domain):
@@ -634,7 +635,8 @@ def _benefits_board(board, domain):
 
 # Per type: what the projector, the phone and the board show of the domain's result/board.
 SCREENS = {
-    "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])]),
+    # a table's answer is what more than half of it chose: exactly half is "½ table"
+    "choice": {"projector": _bars_projector(lambda o, d: [str(o["count"]), percent(o["share"])], tie="½ table"),
                "phone": _bars_phone, "board": _options_board},
     "ranked": {"projector": _bars_projector(lambda o, d: [f"{o['score']} {d.word('points')}",
                                                           f"{o['first']} {d.word('first places')}"], ordered=True),

@@ -216,6 +216,24 @@ def fits(page, where, output_path):
     assert_no_broken_values(page, where)
 
 
+TEXT_PAGES = 8  # a turn of the texts' pages: about a minute at a page every 8 s
+
+
+def texts_on_the_pages(page, texts, pages, domain, where):
+    """The texts (ideas) a free-text question's projector must show: every one on some page;
+    or, when they take more than TEXT_PAGES pages, as many of the first (the newest, the most
+    upvoted) as those pages hold, and a line under them saying how many more the board has."""
+    more = page.locator("#proj-results .page-more")
+    assert pages.get("proj-entries", 1) <= TEXT_PAGES, (where, pages)
+    if not more.count():
+        return texts  # every one
+    shown = page.locator("#proj-entries > li").count()
+    assert pages.get("proj-entries") == TEXT_PAGES and 0 < shown < len(texts), (where, pages, shown, len(texts))
+    expect(more).to_be_visible()
+    expect(more).to_have_text(domain.word("+ %(n)s more on the board", n=len(texts) - shown))
+    return texts[:shown]
+
+
 @pytest.mark.parametrize("room", ROOMS)
 def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms, domain, open_context, room, output_path):
     facilitator, codes = rooms
@@ -248,10 +266,18 @@ def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms
             fits(page, f"{room} {name} {question.id} revealed", output_path)
             # Every item is on some page: each table's answer, each "how/what to report" line,
             # each benefit, as the domain computed them.
-            wanted = TYPE_SCREENS[question.type]["projector"](domain.results(code, question.id), domain)
-            assert only(read_projector(page), wanted) == wanted, f"{room} {name} {question.id}: not every item is on a page"
+            result = domain.results(code, question.id)
+            wanted = TYPE_SCREENS[question.type]["projector"](result, domain)
             pages = page.evaluate(PAGES)
+            if question.type == "text":
+                wanted["entries"] = texts_on_the_pages(page, wanted["entries"], pages, domain, f"{room} {name} {question.id}")
+            assert only(read_projector(page), wanted) == wanted, f"{room} {name} {question.id}: not every item is on a page"
             longest = max(pages.values(), default=1)
+            if question.type == "choice" and ROOMS[room][2] == HALL[1]:
+                # a table level on an option is half the table, not a ranking's "shared place"
+                assert any(a["tie"] for g in result["groups"] for a in g["answer"]), "no table was split in half"
+                marks = set(page.locator("#proj-groups .group-option-mark.level-tag").all_text_contents())
+                assert marks == {"½ bordet"}, marks
             if ROOMS[room][2] == HALL[1] and question.type in ("choice", "ranked", "points"):
                 # 50 tables' answers by option, not 50 cards (37 pages, 5 minutes at a page
                 # every 8 s): every table seen within 24 s with 5 options, 48 s with 20
@@ -262,6 +288,10 @@ def test_every_question_fits_both_screens_hidden_and_revealed(live_server, rooms
                 # by side: the whole board in 24 s with 5 goals, 48 s with 20 (below the board,
                 # its 60 lines took 8 minutes)
                 assert longest <= (3 if room == "5-options" else 6), (room, name, pages)
+            if room == "20-options" and question.type == "benefits":
+                # a hall's 42, 54 and 64 benefits of a kind, three lines each at most and the
+                # columns as wide as their share: 13 pages a turn at most (16 in four lines each)
+                assert longest <= 13, (room, name, pages)
             if room == "20-options" and question.type in ("choice", "ranked", "points"):
                 # every option is there, a page of them shown
                 assert page.locator("#proj-table tr").count() >= 20

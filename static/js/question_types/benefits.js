@@ -12,6 +12,17 @@
     var holder = add(box, "div", null, "benefit-kinds");
     holder.id = "benefit-kinds";
     holder.style.setProperty("--kinds", String(results.kinds.length));  // a column each
+    if (paged) {
+      // Each kind's column as wide as its share of the benefits (a kind with few keeps room for
+      // its heading): the columns page side by side and the room waits for the longest, so
+      // the most written kind gets the room (a hall's 42, 54 and 64 benefits: 13 pages a turn
+      // in equal columns).
+      var total = results.kinds.reduce(function (n, k) { return n + k.benefits.length; }, 0);
+      var least = Math.max(1, 0.6 * total / results.kinds.length);
+      holder.style.gridTemplateColumns = results.kinds.map(function (k) {
+        return "minmax(0, " + Math.max(least, k.benefits.length) + "fr)";
+      }).join(" ");
+    }
     results.kinds.forEach(function (kind) {
       var section = add(holder, "section", null, "benefit-kind");
       section.setAttribute("data-kind", kind.id);
@@ -21,10 +32,17 @@
       var shown = paged ? kind.benefits.slice().reverse() : kind.benefits;
       shown.forEach(function (b) {
         var item = add(list, "li", null, paged ? "page-item" : null);
+        if (paged) {
+          // On the big screen three lines at most (benefits.css): who owns it and the table,
+          // then the benefit, in two; its goal in one: a long goal's name is what gets cut.
+          var run = add(item, "bdi", null, "benefit-run");
+          add(run, "span", b.owner_label + " · " + b.group + ": ", "benefit-owner");
+          run.appendChild(document.createTextNode(b.text));
+          add(item, "span", "— " + b.goal, "muted");
+          return;
+        }
         add(item, "bdi", b.text);
-        // On the big screen who owns it first: a long goal's name is what gets cut.
-        add(item, "span", paged ? " " + b.owner_label + " · " + b.group + " — " + b.goal
-                                : " — " + b.goal + " · " + b.owner_label + " · " + b.group, "muted");
+        add(item, "span", " — " + b.goal + " · " + b.owner_label + " · " + b.group, "muted");
       });
     });
   }

@@ -7,9 +7,12 @@
 (function () {
   "use strict";
   var types = window.WorkshopTypes;
+  // A table's answer is what more than half of it chose; an option exactly half chose is
+  // marked so (aggregate.majority's tie: "½ bordet", as the board's ½ cell), not as a
+  // shared place.
   var renderer = types.barsRenderer(function (o) {
     return [String(o.count), Math.round(o.share * 100) + " %"];
-  });
+  }, { tie: function (t) { return t("half-table"); } });
 
   function parts(form) {
     var set = form.querySelector("fieldset.choices");

@@ -82,10 +82,11 @@
   // table took 37 pages there, minutes before a table saw its own. `ordered`: a table's answer
   // is a ranking (numbered 1., 2.; by option, its tables listed by the place they gave it);
   // otherwise the items are a set and are not numbered as if ranked. Tables level on an option
-  // come after the others, once marked; tables with no answer most of them shared, last: every
-  // table that answered is on some page.
+  // come after the others, once marked (`tie`: the page's word for what level means in the
+  // type, e.g. half the table chose it); tables with no answer most of them shared, last:
+  // every table that answered is on some page.
   var TABLE_NAMES_AN_ITEM = 240;  // characters of table names an item holds: a long list goes on in the next one
-  function projectorGroups(box, r, t, ordered) {
+  function projectorGroups(box, r, t, ordered, tie) {
     var answering = r.results.groups.filter(function (g) { return g.respondents; });
     if (!answering.length) { return; }
     add(box, "h2", t("group-answer"));
@@ -98,7 +99,7 @@
       });
     });
     if (answering.length <= keys.length + (none.length ? 1 : 0)) {
-      tableCards(add(box, "div", null, "group-grid pager"), answering, t, ordered);
+      tableCards(add(box, "div", null, "group-grid pager"), answering, ordered, tie);
       return;
     }
     var list = add(box, "ul", null, "group-options pager");
@@ -115,7 +116,7 @@
         return (a.tie - b.tie) || (a.place - b.place) || byName(a.name, b.name);
       });
       o.tables.forEach(function (table) {
-        var mark = table.tie ? t("tie") : table.place ? table.place + "." : "";
+        var mark = table.tie ? tie : table.place ? table.place + "." : "";
         if (!runs.length || runs[runs.length - 1].mark !== mark) { runs.push({ mark: mark, tie: table.tie, names: [] }); }
         runs[runs.length - 1].names.push(table.name);
       });
@@ -127,12 +128,12 @@
     }
   }
 
-  function tableCards(grid, answering, t, ordered) {
+  function tableCards(grid, answering, ordered, tie) {
     answering.forEach(function (g) {
       var card = add(grid, "div", null, "group-card page-item");
       add(card, "h3", g.name + " (" + g.respondents + ")");
       var list = add(card, ordered ? "ol" : "ul");
-      g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + t("tie") + ")" : "")); });
+      g.answer.forEach(function (a) { add(list, "li", a.label + (a.tie ? " (" + tie + ")" : "")); });
     });
   }
 
@@ -176,14 +177,17 @@
 
   // A type whose results are a figure per option: bars on the phone; on the projector a bar
   // per option with the type's two figures (`cells`), and the tables' answers
-  // (`options.ordered`: a table's answer is a ranking).
+  // (`options.ordered`: a table's answer is a ranking; `options.tie(t)`: the page's word for
+  // an option a table is level on: "tie" is a shared place, what it is in a ranking, not
+  // when exactly half a table chose the option).
   function barsRenderer(cells, options) {
     var ordered = !!(options && options.ordered);
+    var tieWord = (options && options.tie) || function (t) { return t("tie"); };
     return {
       phone: phoneBars,
       projector: function (box, groups, r, t) {
         projectorBars(box, r.results.options, function (o) { return cells(o, t); }, t);
-        projectorGroups(groups, r, t, ordered);
+        projectorGroups(groups, r, t, ordered, tieWord(t));
       }
     };
   }

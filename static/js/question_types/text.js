@@ -5,6 +5,8 @@
   var types = window.WorkshopTypes;
   var add = types.add;
   var SVG = "http://www.w3.org/2000/svg";
+  // Pages of texts on the projector: a turn of about a minute at a page every 8 s.
+  var MAX_PAGES = 8;
 
   function drawCloud(box, terms) {
     // A word cloud laid out in centred rows, biggest words first. Each word is measured as
@@ -137,10 +139,16 @@
           types.clear(cloud);
         }
       }
-      var list = add(box, "ul", null, "entries big-entries pager");  // paged by projector.js
+      // Every text on some page (projector.js pages the list, "1/3" beside it); a hall's
+      // hundreds would take minutes a turn, so at most MAX_PAGES of them, the most upvoted or
+      // the newest, and a line saying how many more the board has: never cut unsaid.
+      var column = add(box, "div", null, "entries-column");
+      var list = add(column, "ul", null, "entries big-entries pager");
       list.id = "proj-entries";
+      list.setAttribute("data-max-pages", String(MAX_PAGES));
+      list.setAttribute("data-more", t("more-on-board"));
       if (results.ideas) {  // ideas with upvotes: most upvoted first
-        results.ideas.slice(0, 20).forEach(function (idea) {
+        results.ideas.forEach(function (idea) {
           var item = add(list, "li", null, "page-item idea" + (idea.answered ? " answered" : ""));
           add(item, "span", idea.votes + " ▲", "idea-votes");
           add(item, "span", " ", null);
@@ -149,7 +157,7 @@
         });
         return;
       }
-      results.entries.slice(0, 30).forEach(function (e) {
+      results.entries.forEach(function (e) {  // the newest first
         var item = add(list, "li", null, "page-item");
         add(item, "bdi", e.text);  // a typed text kept apart from the group after it
         add(item, "span", " — " + e.group, "muted");
